@@ -10,12 +10,20 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+// node-gyp builds the pty addon against the installed Node headers rather than downloading
+// them (no network but the npm registry on CI machines).
+const env = { ...process.env };
+if (!env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr';
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env });
 
 const installedStamp = join(root, 'node_modules', '.package-lock.json');
 if (mtime(installedStamp) < Math.max(mtime(join(root, 'package-lock.json')), mtime(join(root, 'package.json')))) {
   console.log('hvdbg setup: installing dependencies (npm ci)…');
   run(npm, [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+if (!existsSync(join(root, 'build', 'Release', 'hvdbg_pty.node'))) {
+  console.log('hvdbg setup: building the native pty addon (npm rebuild)…');
+  run(npm, ['rebuild', '--no-audit', '--no-fund']);
 }
 
 function newestSource(dir) {
