@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { Listeners, type Disposable } from '../util/disposable.ts';
 import { TransportError } from './errors.ts';
-import { reportHangups } from './serial-hangup.ts';
+import { patchSerialPort } from './serialport-patches.ts';
 import { TransportBase } from './transport-base.ts';
 import type { ByteTransport } from './transport.ts';
 
@@ -80,7 +80,7 @@ async function openPort(path: string, baudRate: number): Promise<SerialPort> {
     autoOpen: false,
   });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(openFailure(path, err)) : resolve())));
-  reportHangups(port);
+  patchSerialPort(port);
   // Stale input (a pty's leftovers, a previous session's tail) would only confuse the framing.
   await new Promise<void>((resolve) => port.flush(() => resolve()));
   return port;
