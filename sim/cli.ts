@@ -1,0 +1,66 @@
+// Layer: sim. `hvdbg sim`: a virtual M1 waiting for a host, like a Mac at the m1n1 prompt.
+// --pty makes a pseudo-terminal (the stand-in for /dev/ttyACM0); --listen serves TCP. Each is
+// its own proxy channel (iodev USB0, USB1: a Mac mini has two USB-C ports), over one machine.
+
+import { parseArgs } from 'node:util';
+import { parseListenSpec } from '../core/transport/target-spec.ts';
+import { createPty } from '../core/transport/pty.ts';
+import { listenTcp, formatHostPort } from '../core/transport/tcp.ts';
+import type { ByteTransport } from '../core/transport/transport.ts';
+import { VirtualM1 } from './virtual-m1.ts';
+
+const HELP = `usage: hvdbg sim [--pty] [--listen tcp:127.0.0.1:PORT] [--quiet]
+
+Runs a virtual M1 (Mac mini, j274/t8103) serving m1n1's proxy protocol, as m1n1 does on USB.
+  --pty            make a pty and print 'pty: /dev/pts/N' (a host opens it like /dev/ttyACM0)
+  --listen SPEC    serve TCP and print 'listening: tcp:HOST:PORT' (port 0 picks one)
+  --quiet          do not echo the firmware's console text
+At least one of --pty and --listen is needed. Stop with Ctrl-C.`;
+
+export async function simCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      pty: { type: 'boolean' },
+      listen: { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return (console.log(HELP), 0);
+  if (!values.pty && !values.listen?.length) return (console.error(`hvdbg sim: give --pty and/or --listen\n\n${HELP}`), 2);
+
+  const machine = new VirtualM1({
+    onConsole: values.quiet ? undefined : (text) => process.stderr.write(text.replace(/^/gm, 'm1n1> ')),
+    onLog: (line) => console.error(`sim: ${line}`),
+  });
+
+  const closers: Array<() => Promise<void>> = [];
+  if (values.pty) {
+    const pty = await createPty();
+    machine.addUsbChannel(pty);
+    closers.push(() => pty.close());
+    console.log(`pty: ${pty.slavePath}`);
+  }
+  for (const spec of values.listen ?? []) {
+    const { host, port } = parseListenSpec(spec);
+    const channel = machine.addUsbChannel();
+    let current: ByteTransport | null = null;
+    const listener = await listenTcp(host, port, (transport) => {
+      // One host at a time, as on a USB port: a new connection replaces the old one.
+      if (current && !current.closed) void current.close();
+      current = transport;
+      channel.attach(transport);
+      console.error(`sim: host connected on ${transport.description}`);
+    });
+    closers.push(() => listener.close());
+    console.log(`listening: tcp:${formatHostPort(listener.address.host, listener.address.port)}`);
+  }
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await Promise.all(closers.map((close) => close()));
+  return 0;
+}

@@ -1,0 +1,70 @@
+// Layer: sim. The virtual M1 as a whole: one physical address space and the m1n1 firmware model
+// serving it on one or more proxy channels. Today it is the seed the foundation issue asks for —
+// m1n1's proxy loop over an 8 GiB Mac mini's RAM; the CPU, hypervisor and devices plug in here.
+// Imports sim/ and the transport interface only.
+
+import type { ByteTransport } from '../core/transport/transport.ts';
+import { FirmwareProxy, createDefaultOpTable, EXIT_TARGET_RESET, EXIT_TARGET_SLEEP } from './firmware/index.ts';
+import { heapOps } from './firmware/ops/heap.ts';
+import { AddressSpace, M1_DRAM_BASE, MAC_MINI_8GB_RAM_SIZE, SparseRam } from './memory/index.ts';
+
+/** Where things sit in the virtual Mac mini's RAM (model choices; issue 4 adds boot_args and the ADT). */
+export const VIRTUAL_M1_LAYOUT = {
+  ramBase: M1_DRAM_BASE,
+  ramSize: MAC_MINI_8GB_RAM_SIZE,
+  /** m1n1's load address (P_GET_BASE). */
+  m1n1Base: M1_DRAM_BASE + 0x380_0000n,
+  /** boot_args top_of_kernel_data: m1n1's heap starts here (§6.8). */
+  topOfKernelData: M1_DRAM_BASE + 0x600_0000n,
+} as const;
+
+export interface VirtualM1Options {
+  onConsole?: (line: string) => void;
+  /** Log lines about the machine itself (resets, channels). */
+  onLog?: (line: string) => void;
+}
+
+export class VirtualM1 {
+  readonly memory = new AddressSpace();
+  readonly ram = new SparseRam({ base: VIRTUAL_M1_LAYOUT.ramBase, sizeBytes: VIRTUAL_M1_LAYOUT.ramSize });
+  private readonly channels: FirmwareProxy[] = [];
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: VirtualM1Options = {}) {
+    this.log = options.onLog ?? (() => {});
+    this.memory.addRam(this.ram, 'DRAM');
+    this.memory.addRamAliases(this.ram);
+  }
+
+  /**
+   * A proxy channel as m1n1 has one per USB port (iodev USB0, USB1, …): it serves whichever
+   * transport is attached, and loops like a Mac that reboots back into m1n1 after a reset or a
+   * top-level P_EXIT.
+   */
+  addUsbChannel(transport: ByteTransport | null = null): FirmwareProxy {
+    const fw = new FirmwareProxy(transport, {
+      channel: 'usb',
+      iodev: 4 + this.channels.length,
+      memory: this.memory,
+      // Ops keep state (the heap top), so each channel gets its own table over the shared memory.
+      ops: createDefaultOpTable().add(heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData })),
+      machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, chipId: 0x8103 },
+      onConsole: this.options.onConsole,
+    });
+    this.channels.push(fw);
+    void this.serveForever(fw);
+    return fw;
+  }
+
+  private async serveForever(fw: FirmwareProxy): Promise<void> {
+    for (;;) {
+      const code = await fw.runTopLevel();
+      if (code === EXIT_TARGET_SLEEP) {
+        this.log(`iodev ${fw.iodev}: CPU asleep (P_SLEEP); the channel stays silent`);
+        return;
+      }
+      this.log(code === EXIT_TARGET_RESET ? `iodev ${fw.iodev}: target reset; back at the m1n1 prompt` : `iodev ${fw.iodev}: proxy exited (${code}): Nothing to do! Rebooting into m1n1`);
+      fw.resetState();
+    }
+  }
+}
