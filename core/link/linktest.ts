@@ -14,6 +14,8 @@ export interface LatencyFigures {
   p90Us: number;
   p99Us: number;
   maxUs: number;
+  /** This process's CPU time per op (user + system): the host's own cost, whatever the target's. */
+  hostCpuUsPerOp: number;
 }
 
 export interface PipelineFigures {
@@ -59,6 +61,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function timeEach(op: string, count: number, fn: () => Promise<unknown>): Promise<LatencyFigures> {
   const samples = new Float64Array(count);
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
@@ -66,6 +69,7 @@ async function timeEach(op: string, count: number, fn: () => Promise<unknown>): 
     samples[i] = (performance.now() - t0) * 1000;
   }
   const elapsedMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   samples.sort();
   return {
     op,
@@ -75,6 +79,7 @@ async function timeEach(op: string, count: number, fn: () => Promise<unknown>): 
     p90Us: percentile(samples, 0.9),
     p99Us: percentile(samples, 0.99),
     maxUs: samples[count - 1]!,
+    hostCpuUsPerOp: (cpu.user + cpu.system) / count,
   };
 }
 
@@ -175,7 +180,8 @@ export function formatLinkReport(r: LinkReport): string {
   for (const l of r.roundTrips) {
     lines.push(
       `round trips  ${l.op.padEnd(9)} one at a time ×${l.count}: ${fmt(l.perSecond).padStart(8)}/s` +
-        `   latency µs p50 ${fmt(l.p50Us, 1)}  p90 ${fmt(l.p90Us, 1)}  p99 ${fmt(l.p99Us, 1)}  max ${fmt(l.maxUs, 1)}`,
+        `   latency µs p50 ${fmt(l.p50Us, 1)}  p90 ${fmt(l.p90Us, 1)}  p99 ${fmt(l.p99Us, 1)}  max ${fmt(l.maxUs, 1)}` +
+        `   host CPU ${fmt(l.hostCpuUsPerOp, 1)} µs/op`,
     );
   }
   const p = r.pipelined;

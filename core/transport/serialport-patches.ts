@@ -78,6 +78,10 @@ export function patchSerialPort(port: SerialPort): void {
   //    (O_NONBLOCK), so the calls are made directly and the poller is used only on EAGAIN.
   unix.read = async (buffer, offset, length) => {
     for (;;) {
+      // Wait first, then read: the stream asks for more right after each chunk, and a read(2)
+      // that fails with EAGAIN costs a thrown error with a stack trace — the largest part of
+      // the host's CPU per round trip when it was tried first.
+      await waitFor(unix.poller, 'readable');
       const fd = unix.fd;
       if (!unix.isOpen || fd === null) throw canceled();
       try {
@@ -88,8 +92,6 @@ export function patchSerialPort(port: SerialPort): void {
         return { bytesRead, buffer };
       } catch (err) {
         if (!retryable(err)) throw err;
-        if (!unix.isOpen) throw canceled();
-        await waitFor(unix.poller, 'readable');
       }
     }
   };

@@ -17,10 +17,14 @@ proxy = M1N1Proxy(iface)
 
 
 def per_second(fn, n):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(n):
         fn()
+    cpu_us[0] = (time.process_time() - c0) / n * 1e6
     return n / (time.perf_counter() - t0)
+
+
+cpu_us = [0.0]
 
 
 def bulk_mibps(data):
@@ -43,6 +47,7 @@ iface.enabled_features = Feature(0)
 result = {
     "nopPerSecond": per_second(proxy.nop, count),
     "read32PerSecond": per_second(lambda: proxy.read32(scratch), count),
+    "read32HostCpuUs": cpu_us[0],
     "bulkChecksumsOn": bulk_mibps(data),
 }
 iface.nop()  # negotiates DISABLE_DATA_CSUMS as the Python host always does (§2.6)

@@ -1,0 +1,16 @@
+// `npm run bench`: prints the performance figures of every hot path. Benchmarks are never tests:
+// nothing here asserts a time. Pass section names to run some only: `npm run bench -- codec`.
+import { benchCodec } from './codec.bench.ts';
+import { benchLink } from './link.bench.ts';
+
+const sections: Record<string, () => string[] | Promise<string[]>> = {
+  codec: benchCodec,
+  link: benchLink,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`== ${name}`);
+  for (const line of await run()) console.log(`  ${line}`);
+}
