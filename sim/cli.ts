@@ -2,7 +2,7 @@
 // --pty makes a pseudo-terminal (the stand-in for /dev/ttyACM0); --listen serves TCP. Each is
 // its own proxy channel (iodev USB0, USB1: a Mac mini has two USB-C ports), over one machine.
 
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, UsageError } from '../core/cli/args.ts';
 import { parseListenSpec } from '../core/transport/target-spec.ts';
 import { createPty } from '../core/transport/pty.ts';
 import { listenTcp, formatHostPort } from '../core/transport/tcp.ts';
@@ -18,17 +18,19 @@ Runs a virtual M1 (Mac mini, j274/t8103) serving m1n1's proxy protocol, as m1n1 
 At least one of --pty and --listen is needed. Stop with Ctrl-C.`;
 
 export async function simCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandArgs(
+    'sim',
+    argv,
+    {
       pty: { type: 'boolean' },
       listen: { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+    HELP,
+  );
   if (values.help) return (console.log(HELP), 0);
-  if (!values.pty && !values.listen?.length) return (console.error(`hvdbg sim: give --pty and/or --listen\n\n${HELP}`), 2);
+  if (!values.pty && !values.listen?.length) throw new UsageError('hvdbg sim: give --pty and/or --listen', HELP);
 
   const machine = new VirtualM1({
     onConsole: values.quiet ? undefined : (text) => process.stderr.write(text.replace(/^/gm, 'm1n1> ')),

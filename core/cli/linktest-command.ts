@@ -1,9 +1,9 @@
 // Layer: core/cli. `hvdbg linktest --target TARGET`: checks a cable and hub, and is the
 // project's yardstick for the link's speed.
 
-import { parseArgs } from 'node:util';
 import { connect } from '../link/connect.ts';
 import { formatLinkReport, runLinkTest } from '../link/linktest.ts';
+import { intOption, parseCommandArgs, sizeOption, UsageError } from './args.ts';
 
 const HELP = `usage: hvdbg linktest --target TARGET [options]
 
@@ -17,17 +17,11 @@ options:
   --json            print the figures as JSON
   --show-console    echo the target's console text (m1n1 prints on the same channel)`;
 
-function parseSize(text: string): number {
-  const m = /^(\d+)([KkMm]?)$/.exec(text);
-  if (!m) throw new Error(`--size: '${text}' is not a size (e.g. 16M, 65536)`);
-  const unit = m[2]!.toUpperCase() === 'M' ? 1 << 20 : m[2]!.toUpperCase() === 'K' ? 1 << 10 : 1;
-  return Number(m[1]) * unit;
-}
-
 export async function linktestCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandArgs(
+    'linktest',
+    argv,
+    {
       target: { type: 'string' },
       'round-trips': { type: 'string' },
       pipelined: { type: 'string' },
@@ -37,19 +31,25 @@ export async function linktestCommand(argv: string[]): Promise<number> {
       'show-console': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+    HELP,
+  );
   if (values.help) return (console.log(HELP), 0);
-  if (!values.target) return (console.error(`hvdbg linktest: --target is required\n\n${HELP}`), 2);
+  if (!values.target) throw new UsageError('hvdbg linktest: --target is required', HELP);
+  // Checked before connecting: a typo costs nothing on the target.
+  const options = {
+    roundTrips: intOption('linktest', 'round-trips', values['round-trips'], HELP),
+    pipelined: intOption('linktest', 'pipelined', values.pipelined, HELP),
+    inFlight: intOption('linktest', 'in-flight', values['in-flight'], HELP),
+    // Whole 32-bit words: the test pattern is made of them.
+    bulkBytes: sizeOption('linktest', 'size', values.size, HELP, 4),
+  };
 
   const link = await connect(values.target, { onStatus: (m) => console.error(`linktest: ${m}`) });
   if (values['show-console']) link.client.onText((bytes) => process.stderr.write(Buffer.from(bytes).toString('latin1').replace(/^/gm, 'TTY> ')));
   link.client.onError((err) => console.error(`linktest: ${err.describe()}`));
   try {
     const report = await runLinkTest(link, {
-      roundTrips: values['round-trips'] ? Number(values['round-trips']) : undefined,
-      pipelined: values.pipelined ? Number(values.pipelined) : undefined,
-      inFlight: values['in-flight'] ? Number(values['in-flight']) : undefined,
-      bulkBytes: values.size ? parseSize(values.size) : undefined,
+      ...options,
       onProgress: values.json ? undefined : (what) => console.error(`linktest: ${what}…`),
     });
     if (values.json) console.log(JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v), 2));

@@ -3,6 +3,7 @@
 // is loaded only when used, so `hvdbg sim` never loads host code and vice versa.
 
 import { HvdbgError } from '../errors.ts';
+import { UsageError } from './args.ts';
 
 interface Command {
   summary: string;
@@ -47,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${err.help}`);
+      process.exitCode = 2;
+      return;
+    }
     if (err instanceof HvdbgError) console.error(`hvdbg: ${err.describe()}`);
     else console.error('hvdbg: internal error:', err);
     process.exitCode = 1;

@@ -3,6 +3,7 @@
 // off. Only ops that are harmless on a real Mac are used: P_NOP, and P_READ32 / MEMREAD /
 // MEMWRITE inside the scratch RAM m1n1's own Python host uses for its heap (§7.5).
 
+import { HvdbgError } from '../errors.ts';
 import { Feature } from '../uartproxy/constants.ts';
 import type { Link } from './connect.ts';
 
@@ -129,6 +130,10 @@ async function timeBulk(link: Link, addr: bigint, size: number, dataChecksums: b
 
 export async function runLinkTest(link: Link, options: LinkTestOptions = {}): Promise<LinkReport> {
   const { roundTrips = 2000, pipelined = 20000, inFlight = 32, bulkBytes = 16 * MiB } = options;
+  for (const [name, value] of Object.entries({ roundTrips, pipelined, inFlight, bulkBytes })) {
+    if (!Number.isInteger(value) || value < 1) throw new HvdbgError('LINKTEST_BAD_OPTION', `linktest: ${name} must be a whole number ≥ 1, not ${value}`);
+  }
+  if (bulkBytes % 4 !== 0) throw new HvdbgError('LINKTEST_BAD_OPTION', `linktest: bulkBytes must be a multiple of 4, not ${bulkBytes}`);
   const progress = options.onProgress ?? (() => {});
   const { client, proxy } = link;
 

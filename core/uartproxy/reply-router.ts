@@ -161,7 +161,13 @@ export class ReplyRouter {
         tracker.fail(session, p, new UartProxyError('UARTPROXY_BAD_SENTINEL', message));
       } else if (this.payloadChecked && result.dataChecksum !== this.payloadField) {
         const message = `the data of ${what} arrived with checksum ${hex(result.dataChecksum ?? 0)}, the reply said ${hex(this.payloadField)}`;
-        tracker.fail(session, p, new UartProxyError('UARTPROXY_BAD_CHECKSUM', message));
+        // The sentinel means the target has data checksums off: an earlier host negotiated
+        // them away and this one has not sent its NOP yet (§2.6, §13.1).
+        const hint =
+          this.payloadField === CHECKSUM_SENTINEL
+            ? 'The target has data checksums disabled (an earlier host negotiated that): send a NOP first (client.nop()) so both sides agree.'
+            : undefined;
+        tracker.fail(session, p, new UartProxyError('UARTPROXY_BAD_CHECKSUM', message, { hint }));
       } else {
         tracker.complete(session, p, undefined);
       }

@@ -1,0 +1,97 @@
+// Helpers for the CLI tests: run `hvdbg` as a user does (node --import tsx core/cli/main.ts …
+// from the repository root), and keep an `hvdbg sim` running in the background.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = 'core/cli/main.ts';
+const RUN_LIMIT_MS = 30_000;
+const SIM_START_LIMIT_MS = 15_000;
+const SIM_STOP_LIMIT_MS = 5_000;
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+type Child = ChildProcessByStdio<null, Readable, Readable>;
+
+function spawnHvdbg(args: readonly string[]): Child {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs `hvdbg ARGS` to completion; rejects (after killing it) if it runs past the limit. */
+export function hvdbg(args: readonly string[], limitMs = RUN_LIMIT_MS): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnHvdbg(args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hvdbg ${args.join(' ')} still ran after ${limitMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, limitMs);
+    child.once('error', (err) => (clearTimeout(timer), reject(err)));
+    child.once('close', (code, signal) => (clearTimeout(timer), resolve({ code, signal, stdout, stderr })));
+  });
+}
+
+/** Shows what the command printed when an assertion about it fails. */
+export function transcript(r: RunResult): string {
+  return `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+}
+
+export interface RunningSim {
+  /** The pty slave path it printed (`pty: /dev/pts/N`). */
+  readonly pty: string;
+  /** The TCP target it printed (`listening: tcp:127.0.0.1:PORT`). */
+  readonly tcp: string;
+  readonly stderr: () => string;
+  /** Sends `signal` and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `hvdbg sim ARGS` and waits until it has printed both its pty and its TCP address.
+ * The test's teardown stops it if the test did not.
+ */
+export function startSim(t: ExecutionContext, args: readonly string[]): Promise<RunningSim> {
+  const child = spawnHvdbg(['sim', ...args]);
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const hard = setTimeout(() => child.kill('SIGKILL'), SIM_STOP_LIMIT_MS);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(hard);
+    }
+  };
+  t.teardown(() => stop().then(() => undefined));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hvdbg sim printed no pty and TCP address within ${SIM_START_LIMIT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)), SIM_START_LIMIT_MS);
+    child.once('error', (err) => (clearTimeout(timer), reject(err)));
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`hvdbg sim exited (${code ?? signal}) before it was ready\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const pty = /^pty: (\S+)$/m.exec(stdout)?.[1];
+      const tcp = /^listening: (tcp:\S+)$/m.exec(stdout)?.[1];
+      if (pty === undefined || tcp === undefined) return;
+      clearTimeout(timer);
+      resolve({ pty, tcp, stderr: () => stderr, stop });
+    });
+  });
+}
