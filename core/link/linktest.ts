@@ -145,6 +145,8 @@ export async function runLinkTest(link: Link, options: LinkTestOptions = {}): Pr
   const scratchAddress = ((await proxy.heapblockAlloc(0)) + 128n * BigInt(MiB) + 0xffffn) & ~0xffffn;
 
   progress('round trips, one at a time');
+  // Untimed warm-up, so the first figure does not include the JIT compiling the request path.
+  for (let i = 0; i < Math.min(roundTrips, 500); i++) await proxy.nop();
   const roundTripFigures = [
     await timeEach('P_NOP', roundTrips, () => proxy.nop()),
     await timeEach('P_READ32', roundTrips, () => proxy.read32(scratchAddress)),

@@ -65,6 +65,9 @@ function waitFor(poller: UnixPoller, event: 'readable' | 'writable'): Promise<vo
   return new Promise((resolve, reject) => poller.once(event, (e) => (e ? reject(e) : resolve())));
 }
 
+/** A read at least this large suggests a bulk transfer with more bytes already queued. */
+const EAGER_READ_BYTES = 1024;
+
 const retryable = (err: unknown) => RETRY_CODES.has((err as NodeJS.ErrnoException).code ?? '');
 
 /** Call right after `open()`, before the first read or write; a no-op where the port has no unix fd. */
@@ -76,12 +79,14 @@ export function patchSerialPort(port: SerialPort): void {
   // 3. Latency: the binding does every read(2) and write(2) through the libuv thread pool, two
   //    thread hops per request/reply round trip on top of the poll. The fd is non-blocking
   //    (O_NONBLOCK), so the calls are made directly and the poller is used only on EAGAIN.
+  // Wait first, then read: the stream asks for more right after each chunk, and a read(2) that
+  // fails with EAGAIN costs a thrown error with a stack trace — the largest part of the host's
+  // CPU per round trip when it was tried first. During a bulk transfer (the last read was
+  // large) more is usually waiting, so the next read goes straight to read(2).
+  let eager = false;
   unix.read = async (buffer, offset, length) => {
     for (;;) {
-      // Wait first, then read: the stream asks for more right after each chunk, and a read(2)
-      // that fails with EAGAIN costs a thrown error with a stack trace — the largest part of
-      // the host's CPU per round trip when it was tried first.
-      await waitFor(unix.poller, 'readable');
+      if (!eager) await waitFor(unix.poller, 'readable');
       const fd = unix.fd;
       if (!unix.isOpen || fd === null) throw canceled();
       try {
@@ -89,9 +94,11 @@ export function patchSerialPort(port: SerialPort): void {
         if (bytesRead === 0) {
           throw Object.assign(new Error('the line hung up'), { disconnect: true });
         }
+        eager = bytesRead >= EAGER_READ_BYTES;
         return { bytesRead, buffer };
       } catch (err) {
         if (!retryable(err)) throw err;
+        eager = false;
       }
     }
   };
