@@ -2,7 +2,8 @@
 import { checksum } from '../../core/uartproxy/checksum.ts';
 import { FrameDecoder } from '../../core/uartproxy/frame-decoder.ts';
 import { RequestWriter } from '../../core/uartproxy/frame-encoder.ts';
-import { bestRate, fmt, MiB } from './measure.ts';
+import { MiB } from '../helpers/bytes.ts';
+import { bestRate, fmt } from './measure.ts';
 
 export function benchCodec(): string[] {
   const data = new Uint8Array(64 * MiB).map((_, i) => (i * 131) & 0xff);

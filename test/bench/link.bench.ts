@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { spawnSim } from '../../core/cli/spawn-sim.ts';
 import { connect } from '../../core/link/connect.ts';
 import { formatLinkReport, runLinkTest, type LinkReport } from '../../core/link/linktest.ts';
-import { fmt, MiB } from './measure.ts';
+import { MiB } from '../helpers/bytes.ts';
+import { fmt } from './measure.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

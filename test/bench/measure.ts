@@ -11,8 +11,6 @@ export function bestRate(runs: number, work: () => number): number {
   return best;
 }
 
-export const MiB = 1024 * 1024;
-
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }

@@ -2,9 +2,8 @@
 // `hvdbg linktest` processes against its pty and its TCP port, and the command's answers to
 // mistakes (exit 2 for usage errors, exit 1 with a message and a hint for failures).
 import test from 'ava';
+import { MiB } from '../helpers/bytes.ts';
 import { hvdbg, startSim, transcript } from './helpers.ts';
-
-const MiB = 1024 * 1024;
 
 /** The numbers in `… ×COUNT:   12,345/s` lines; undefined if the line is missing. */
 function rate(stdout: string, label: RegExp): number | undefined {

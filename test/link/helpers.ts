@@ -18,35 +18,6 @@ export const UNMAPPED = 0x1_0000_0000n;
 /** m1n1's RX_EL1 alias of RAM (spec §7.3, App. A). */
 export const RAM_ALIAS_BITS = 0xc00_0000_0000n;
 
-export const MiB = 1024 * 1024;
-
-/** Deterministic pseudo-random bytes (xorshift32): every byte value occurs, shifts show. */
-export function pattern(sizeBytes: number, seed: number): Uint8Array {
-  const out = new Uint8Array(sizeBytes);
-  const words = new Uint32Array(out.buffer, 0, sizeBytes >>> 2);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  for (let i = words.length * 4; i < sizeBytes; i++) out[i] = i & 0xff;
-  return out;
-}
-
-/** The little-endian u64 at `offset` of `bytes`, as P_READ64 would return it. */
-export function u64At(bytes: Uint8Array, offset: number): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset, true);
-}
-
-/** Index of the first differing byte, or -1 (a readable failure instead of a 4 MiB diff). */
-export function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
-
 /** Records progress callbacks of one transfer. */
 export function progressRecorder(): { calls: Array<[number, number]>; onProgress: (done: number, total: number) => void } {
   const calls: Array<[number, number]> = [];

@@ -4,18 +4,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { Guard, WidthAccess } from '../../core/proxy/index.ts';
 import { UartProxyError } from '../../core/uartproxy/errors.ts';
-import {
-  DRAM_BASE,
-  firstDifference,
-  MiB,
-  pattern,
-  progressRecorder,
-  ptyRig,
-  RAM_ALIAS_BITS,
-  SCRATCH,
-  u64At,
-  UNMAPPED,
-} from './helpers.ts';
+import { firstDifference, MiB, pattern, u64At } from '../helpers/bytes.ts';
+import { DRAM_BASE, progressRecorder, ptyRig, RAM_ALIAS_BITS, SCRATCH, UNMAPPED } from './helpers.ts';
 
 const GUARD_MARKER_32 = 0xabad1dean;
 

@@ -4,7 +4,8 @@
 import test from 'ava';
 import { UartProxyError } from '../../core/uartproxy/errors.ts';
 import { VirtualM1 } from '../../sim/virtual-m1.ts';
-import { firstDifference, MiB, pattern, progressRecorder, ptyRig, SCRATCH, tcpRig, u64At } from './helpers.ts';
+import { firstDifference, MiB, pattern, u64At } from '../helpers/bytes.ts';
+import { progressRecorder, ptyRig, SCRATCH, tcpRig } from './helpers.ts';
 
 const FIRST_HOST_MARK = 0x0f1e_2d3c_4b5a_6978n;
 

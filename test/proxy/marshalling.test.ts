@@ -7,6 +7,7 @@ import { OPCODES } from '../../core/proxy/opcodes.ts';
 import { M1n1Proxy } from '../../core/proxy/proxy.ts';
 import { encodeProxy } from '../../core/uartproxy/frame-encoder.ts';
 import { RecordingTransport } from './fake-transport.ts';
+import { hex } from '../helpers/bytes.ts';
 
 const H = 0x9_0000_0000n;
 const F = 0x8_0000_4000n;
@@ -19,7 +20,6 @@ function setup(heapBytes: number | null = 1 << 20) {
   return { fake, proxy, heap };
 }
 
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
 const zeros = (n: number) => Array<string>(n).fill('00').join(' ');
 
 test('golden bytes §2.5: P_GET_BOOTARGS request', async (t) => {

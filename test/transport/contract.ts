@@ -4,7 +4,8 @@
 import test from 'ava';
 import { TransportError, type TransportErrorCode } from '../../core/transport/errors.ts';
 import type { ByteTransport } from '../../core/transport/transport.ts';
-import { collect, delay, drained, firstDifference, fnv1a, pattern, receiveHashed, sendAll, settle, watchClose } from './helpers.ts';
+import { firstDifference, pattern } from '../helpers/bytes.ts';
+import { collect, delay, drained, fnv1a, receiveHashed, sendAll, settle, watchClose } from './helpers.ts';
 
 export interface Pair {
   a: ByteTransport;

@@ -1,22 +1,8 @@
-// Helpers shared by the transport tests: data patterns, receivers, close watchers.
+// Helpers shared by the transport tests: receivers, senders, close watchers. Data patterns and
+// byte comparison are in test/helpers/bytes.ts.
 import type { ByteTransport } from '../../core/transport/transport.ts';
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Deterministic pseudo-random bytes (xorshift32), so every byte value occurs. */
-export function pattern(sizeBytes: number, seed: number): Uint8Array {
-  const out = new Uint8Array(sizeBytes);
-  const words = new Uint32Array(out.buffer, 0, sizeBytes >>> 2);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  for (let i = words.length * 4; i < sizeBytes; i++) out[i] = i & 0xff;
-  return out;
-}
 
 /** FNV-1a, 32-bit: cheap, and any reordered, lost or changed byte shows. */
 export function fnv1a(bytes: Uint8Array, h = 0x811c9dc5): number {
@@ -102,11 +88,4 @@ export function watchClose(t: ByteTransport): { count: () => number; closed: Pro
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   await delay(20);
-}
-
-/** Index of the first byte where the two differ (or the shorter length), -1 when equal. Cheap for MiBs, unlike deepEqual. */
-export function firstDifference(actual: Uint8Array, expected: Uint8Array): number {
-  const n = Math.min(actual.length, expected.length);
-  for (let i = 0; i < n; i++) if (actual[i] !== expected[i]) return i;
-  return actual.length === expected.length ? -1 : n;
 }

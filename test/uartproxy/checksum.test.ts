@@ -2,18 +2,7 @@
 // routine"); none of them is produced by the code under test.
 import test from 'ava';
 import { checksum, checksumUpdate, checksumFinish, CHECKSUM_INIT } from '../../core/uartproxy/checksum.ts';
-
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
-const zeros = (n: number) => new Uint8Array(n);
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+import { cat, hex, zeros } from '../helpers/bytes.ts';
 
 test('checksum of the empty input is 0x73736542', (t) => {
   t.is(checksum(new Uint8Array(0)), 0x73736542);

@@ -3,9 +3,7 @@ import test from 'ava';
 import { UartProxyError, type UartProxyErrorCode } from '../../core/uartproxy/errors.ts';
 import { ST_BADCMD, ST_CSUMERR, ST_INVAL, ST_XFRERR, replyFrame, proxyBody, T_PROXY, eventFrame } from './fake-target.ts';
 import { OP, harness, until } from './client-harness.ts';
-
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
-const show = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+import { hex, toHex as show } from '../helpers/bytes.ts';
 
 test('nop() over USB enables DISABLE_DATA_CSUMS; over a UART it stays off', async (t) => {
   const usb = harness();

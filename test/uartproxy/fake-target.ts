@@ -3,9 +3,11 @@
 // sync, 60 more bytes, checksum, MEMWRITE data and trailer) and answers with frames laid out
 // from the spec tables (§2.3, §2.4), built here byte by byte — never with the host's code.
 // Only core/uartproxy/checksum.ts is shared; it is checked against the §2.5 goldens on its own.
+// (test/helpers/bytes.ts is plain byte plumbing, no hvdbg code.)
 
 import { checksum } from '../../core/uartproxy/checksum.ts';
 import type { ByteTransport } from '../../core/transport/transport.ts';
+import { cat as concat } from '../helpers/bytes.ts';
 
 export const T_NOP = 0;
 export const T_PROXY = 1;
@@ -59,16 +61,6 @@ export function u32le(v: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, v >>> 0, true);
   return b;
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** A 36-byte reply-format frame (§2.3): marker, type, s32 status, 24-byte body, checksum. */

@@ -1,22 +1,9 @@
 // The target→host stream decoder, fed the worked examples of m1n1-protocol.md §2.5 (golden
 // bytes quoted from the spec) with console text between them, split at every offset, byte by
 // byte and at random; plus corrupt and truncated frames.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { FrameDecoder, type FrameDecoderOptions, type ReplyFrame } from '../../core/uartproxy/frame-decoder.ts';
-
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
-const zeros = (n: number) => new Uint8Array(n);
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
-const show = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+import { ascii, cat, hex, toHex as show, zeros } from '../helpers/bytes.ts';
 
 // §2.5 "Other reference frames".
 const G = {
@@ -112,6 +99,22 @@ function splits(stream: Uint8Array): Array<{ name: string; chunks: Uint8Array[] 
   return out;
 }
 
+/**
+ * Decodes `stream` cut in every way `splits` makes, then whole; each must give `expected`. Stops at
+ * the first chunking that differs (one readable failure, not hundreds) and then returns false.
+ */
+function decodesAlikeHoweverSplit(t: ExecutionContext, stream: Uint8Array, expected: Out[], options: RunOptions = {}): boolean {
+  for (const { name, chunks } of splits(stream)) {
+    const got = run(chunks, options);
+    if (JSON.stringify(got) !== JSON.stringify(expected)) {
+      t.deepEqual(got, expected, name);
+      return false;
+    }
+  }
+  t.deepEqual(run([stream], options), expected);
+  return true;
+}
+
 // A session's worth of traffic: every golden frame with console text between, including text
 // bytes that start a marker and turn out not to be one.
 const SEGMENTS: Array<{ bytes: Uint8Array; expect: Out[] }> = [
@@ -154,14 +157,7 @@ test('golden frames between console text decode identically however the stream i
   const stream = cat(...SEGMENTS.map((s) => s.bytes));
   const expected = merge(SEGMENTS.flatMap((s) => s.expect));
   const payload = { length: 16, checksum: true, trailer: false };
-  for (const { name, chunks } of splits(stream)) {
-    const got = run(chunks, { payload });
-    if (JSON.stringify(got) !== JSON.stringify(expected)) {
-      t.deepEqual(got, expected, name);
-      return;
-    }
-  }
-  t.deepEqual(run([stream], { payload }), expected);
+  decodesAlikeHoweverSplit(t, stream, expected, { payload });
 });
 
 test('reply fields decode as the spec tables say', (t) => {
@@ -185,14 +181,7 @@ test('with data checksums off: MEMREAD data plus DATA_END_SENTINEL trailer, even
     replyOut(G.pNopReply),
   ];
   const options = { dataChecksums: false, payload: { length: 16, checksum: false, trailer: true } };
-  for (const { name, chunks } of splits(stream)) {
-    const got = run(chunks, options);
-    if (JSON.stringify(got) !== JSON.stringify(expected)) {
-      t.deepEqual(got, expected, name);
-      return;
-    }
-  }
-  t.deepEqual(run([stream], options), expected);
+  if (!decodesAlikeHoweverSplit(t, stream, expected, options)) return;
   // In that mode a real checksum trailer is wrong.
   t.like(run([G.irqEvent], { dataChecksums: false })[0], { k: 'eventError', reason: 'checksum', eventType: 2, length: 8 });
 });
@@ -212,14 +201,7 @@ test('a reply with a corrupt checksum is reported, its bytes rescanned, the next
   bad[35] ^= 0xff;
   const stream = cat(ascii('a'), bad, G.pExitReply, ascii('z'));
   const expected: Out[] = [textOut(ascii('a')), replyOut(bad, false), textOut(bad.subarray(4)), replyOut(G.pExitReply), textOut(ascii('z'))];
-  for (const { name, chunks } of splits(stream)) {
-    const got = run(chunks);
-    if (JSON.stringify(got) !== JSON.stringify(expected)) {
-      t.deepEqual(got, expected, name);
-      return;
-    }
-  }
-  t.deepEqual(run([stream]), expected);
+  decodesAlikeHoweverSplit(t, stream, expected);
 });
 
 test('a truncated reply followed by a good one: the good one is found by rescanning', (t) => {
@@ -245,14 +227,7 @@ test('a truncated event followed by a good reply: event error, then the reply', 
 test('a marker followed by another marker: the first three bytes are text, the frame decodes', (t) => {
   const stream = cat(hex('ff 55 aa'), G.pExitReply);
   const expected: Out[] = [textOut(hex('ff 55 aa')), replyOut(G.pExitReply)];
-  for (const { name, chunks } of splits(stream)) {
-    const got = run(chunks);
-    if (JSON.stringify(got) !== JSON.stringify(expected)) {
-      t.deepEqual(got, expected, name);
-      return;
-    }
-  }
-  t.deepEqual(run([stream]), expected);
+  decodesAlikeHoweverSplit(t, stream, expected);
 });
 
 test('an event header announcing more than maxEventPayload is corruption: reported, resynchronised', (t) => {

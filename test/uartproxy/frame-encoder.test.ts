@@ -11,19 +11,7 @@ import {
 } from '../../core/uartproxy/frame-encoder.ts';
 import { UartProxyError } from '../../core/uartproxy/errors.ts';
 import { CHECKSUM_SENTINEL, FrameType } from '../../core/uartproxy/constants.ts';
-
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
-const zeros = (n: number) => new Uint8Array(n);
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
-const show = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+import { cat, hex, toHex as show, zeros } from '../helpers/bytes.ts';
 
 const GOLDEN = {
   nop1: hex(`ff 55 aa 00 01 00 00 00 00 00 00 00 00 00 00 00

@@ -1,30 +1,11 @@
 // Byte helpers for the firmware tests. Golden frames are written out as hex from spec §2.5;
 // `request()` builds frames the spec has no golden bytes for with the host's request encoder
 // (core/uartproxy, tested against the same goldens in test/uartproxy), never with sim code.
+// The generic helpers (hex, cat, toHex, …) live in test/helpers/bytes.ts and are re-exported.
 import { checksum } from '../../../core/uartproxy/checksum.ts';
 import { encodeRequest } from '../../../core/uartproxy/frame-encoder.ts';
 
-export const hex = (s: string): Uint8Array =>
-  Uint8Array.from(
-    s
-      .trim()
-      .split(/\s+/)
-      .filter((b) => b.length > 0)
-      .map((b) => parseInt(b, 16)),
-  );
-export const zeros = (n: number): Uint8Array => new Uint8Array(n);
-export const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
-export const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
-export const toHex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-export const seq = (n: number, start = 0): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (start + i) & 0xff);
+export { ascii, cat, hex, seq, toHex, zeros } from '../../helpers/bytes.ts';
 
 /** A 64-byte request: type word, up to seven u64 body words, checksum of the first 60 bytes (§2.2). */
 export const request = (type: number, words: readonly bigint[] = []): Uint8Array => encodeRequest(type, words);
