@@ -140,6 +140,15 @@ export class SparseRam implements PhysicalMemory {
     }
   }
 
+  /**
+   * The backing page (RAM_PAGE_SIZE bytes) holding `offset`, allocating it when `allocate`.
+   * For the CPU model's software TLB (sim/cpu/bus.ts), which loads and stores into it
+   * directly; a caller holding pages must drop them when `clear()` is called.
+   */
+  pageAt(offset: number, allocate: boolean): Uint8Array | undefined {
+    return this.page(Math.floor(offset / RAM_PAGE_SIZE), allocate);
+  }
+
   // ---- PhysicalMemory ----
 
   readBlock(addr: bigint, into: Uint8Array, offset: number, length: number): boolean {
