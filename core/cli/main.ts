@@ -19,6 +19,10 @@ const commands: Record<string, Command> = {
     summary: 'measure the link to m1n1: round trips/s, latency, bulk MB/s (--target …)',
     run: async (argv) => (await import('./linktest-command.ts')).linktestCommand(argv),
   },
+  disasm: {
+    summary: 'disassemble AArch64 code of an ELF file (--symbol NAME | --start ADDR --count N)',
+    run: async (argv) => (await import('./disasm-command.ts')).disasmCommand(argv),
+  },
   sim: {
     summary: 'run a virtual M1 waiting for a host (--pty, --listen tcp:127.0.0.1:PORT)',
     run: async (argv) => (await import('../../sim/cli.ts')).simCommand(argv),
