@@ -1,11 +1,12 @@
 // Layer: core/cli. `hvdbg disasm FILE.elf [--symbol NAME | --start ADDR --count N]`: AArch64
-// disassembly of an ELF image in llvm-objdump -d's layout, with branch targets named through the
-// image's symbols. Imports core/formats/elf, core/arch/a64 and this folder.
+// disassembly of an ELF image in llvm-objdump -d's layout, with branch and ADRP targets named as
+// llvm-objdump names them. Imports core/formats/elf, core/arch/a64 and this folder.
 
 import { readFileSync } from 'node:fs';
 import { disassemble } from '../arch/a64/disassembler.ts';
 import { HvdbgError } from '../errors.ts';
-import { ElfFile, FileType, SectionType, SymbolIndex, SymbolType } from '../formats/elf/index.ts';
+import { ElfFile, FileType, SectionType, SymbolIndex, SymbolType, type Section } from '../formats/elf/index.ts';
+import { objdumpSymbolizer } from '../formats/elf/objdump-symbolizer.ts';
 import { intOption, parseCommandArgs, UsageError } from './args.ts';
 
 const HELP = `usage: hvdbg disasm FILE.elf [--symbol NAME | --start ADDR --count N]
@@ -67,8 +68,12 @@ export function formatDisassembly(elf: ElfFile, start: bigint, count: number, co
   const index = relocatable ? new SymbolIndex(elf.symbols.filter((s) => s.sectionIndex === sectionIndex), elf.sections) : undefined;
   const symbolize = (a: bigint) => (index ? index.symbolize(a) : elf.symbolize(a));
   const starts = new Map((index ? index.all : elf.addressSymbols).map((s) => [s.value, s.name]));
+  // Branch and ADRP targets are named by llvm-objdump's own rules, which depend on the section
+  // the code is in (see objdump-symbolizer.ts); a --start range is in the code section holding it.
+  const from = sectionIndex === undefined ? codeSectionAt(elf, start) : elf.sections[sectionIndex];
+  const targetName = objdumpSymbolizer(elf, from);
   const out: string[] = [];
-  for (const line of disassemble(code ?? elf.read(start, count * 4), start, symbolize)) {
+  for (const line of disassemble(code ?? elf.read(start, count * 4), start, targetName)) {
     const name = starts.get(line.address) ?? (out.length === 0 ? symbolize(line.address) : undefined);
     if (name !== undefined) {
       if (out.length > 0) out.push('');
@@ -77,6 +82,11 @@ export function formatDisassembly(elf: ElfFile, start: bigint, count: number, co
     out.push(`${hex(line.address).padStart(8)}: ${line.word.toString(16).padStart(8, '0')}     \t${line.text}`);
   }
   return out;
+}
+
+/** The allocated, executable section holding `address`, as llvm-objdump would be disassembling it. */
+function codeSectionAt(elf: ElfFile, address: bigint): Section | undefined {
+  return elf.sections.find((s) => (s.flags & 0x6n) === 0x6n && address >= s.addr && address < s.addr + s.size);
 }
 
 function loadElf(path: string): ElfFile {

@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { testWithTool } from '../helpers/external-tool.ts';
-import { buildFixture, FIXTURES, GCC, READELF } from '../formats/cross-compile.ts';
+import { buildFixture, FIXTURES, GCC, OBJDUMP, READELF, runTool } from '../formats/cross-compile.ts';
 import { readelfGolden, type Golden } from '../formats/readelf-golden.ts';
 import { hvdbg, transcript } from './helpers.ts';
 
 const withTools = testWithTool([GCC, READELF]);
+const withObjdump = testWithTool([GCC, OBJDUMP]);
 
 const INSN = /^ {0,8}([0-9a-f]+): ([0-9a-f]{8}) {5}\t(.+)$/;
 
@@ -34,8 +35,12 @@ withTools('disasm --symbol main: a header, then one line per word of main, each 
     const address = main.value + BigInt(i * 4);
     t.is(BigInt(`0x${m![1]}`), address);
     t.is(parseInt(m![2]!, 16), fileWord(golden, bytes, address));
-    // Any branch target named must be named after a symbol the image has.
-    for (const label of m![3]!.matchAll(/<([^>+]+)(\+0x[0-9a-f]+)?>/g)) t.true(golden.symbols.some((s) => s.name === label[1]), `unknown symbol in ${m![3]}`);
+    // Any branch target named must be named after a symbol the image has, a PLT entry
+    // (`puts@plt`) or a section (llvm-objdump's names for code without a symbol).
+    for (const label of m![3]!.matchAll(/<([^>+]+)(\+0x[0-9a-f]+)?>/g)) {
+      const name = label[1]!.replace(/@plt$/, '');
+      t.true(golden.symbols.some((s) => s.name === name) || golden.sections.some((s) => s.name === name), `unknown symbol in ${m![3]}`);
+    }
   });
 });
 
@@ -64,6 +69,25 @@ withTools('disasm --start ADDR --count N: N lines from ADDR, headed by where ADD
   const lines = r.stdout.trimEnd().split('\n');
   t.is(lines[0], `${(main.value + 4n).toString(16).padStart(16, '0')} <main+0x4>:`);
   t.is(lines.length, 4, transcript(r));
+});
+
+withObjdump('disasm of a whole image: every instruction line as llvm-objdump -d prints it, branch and ADRP targets named alike', async (t) => {
+  // -s: stripped, so targets are named through .dynsym, the PLT and section names only.
+  for (const flags of [['-O2'], ['-O2', '-s']]) {
+    const path = buildFixture('symbols', flags);
+    const theirs = runTool(OBJDUMP, ['-d', '--mcpu=apple-m1', path])
+      .split('\n')
+      .filter((l) => INSN.test(l));
+    const r = await hvdbg(['disasm', path]);
+    t.is(r.code, 0, transcript(r));
+    const ours = new Set(r.stdout.split('\n'));
+    t.true(theirs.length > 100);
+    t.deepEqual(
+      theirs.filter((l) => !ours.has(l)),
+      [],
+      `${flags.join(' ')}: lines llvm-objdump prints that hvdbg disasm does not`,
+    );
+  }
 });
 
 withTools('disasm refuses bad requests with a usage error (2) or a clear error (1)', async (t) => {

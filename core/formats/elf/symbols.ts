@@ -1,5 +1,6 @@
-// Layer: core/formats. ELF symbol tables (.symtab, .dynsym) and the address → `name+0xoff`
-// lookup llvm-objdump prints after branch targets. Imports this folder only.
+// Layer: core/formats. ELF symbol tables (.symtab, .dynsym) and the debugger's address →
+// `name+0xoff` lookup ("which function is this address in"). The names llvm-objdump prints
+// after branch targets follow other rules: objdump-symbolizer.ts. Imports this folder only.
 
 import type { ByteReader } from './byte-reader.ts';
 import { SectionType, SHN_UNDEF, SYM_SIZE, SymbolType } from './constants.ts';
