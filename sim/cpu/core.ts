@@ -8,7 +8,7 @@
 // count) is reached. Faults are taken where they happen and unwind with EXCEPTION_TAKEN.
 
 import { EC, FSC, HCR, ISS_SS_ISV, ISS_SS_EX, DAIF_D, m1Midr, m1Mpidr } from './constants.ts';
-import { CpuState } from './state.ts';
+import { CpuState, REG_SINK, REG_ZR } from './state.ts';
 import { SysregFile, SYSREG_TRAP_EL2, type SysregHooks } from './sysregs.ts';
 import type { SysregDef } from './sysreg-table.ts';
 import { GenericTimer } from './timer.ts';
@@ -194,7 +194,10 @@ export class Core extends CpuState implements SysregHooks {
     const def = this.sysregs.resolve(key, this.el, !read);
     if (typeof def === 'number') {
       if (def === SYSREG_TRAP_EL2) {
-        const iss = (((key >> 14) & 3) << 20) | ((key & 7) << 17) | (((key >> 11) & 7) << 14) | (((key >> 7) & 15) << 10) | ((rt & 31) << 5) | (((key >> 3) & 15) << 1) | (read ? 1 : 0);
+        // The syndrome names the architectural register: the zero-register slot and the write
+        // sink are both Rt = 31.
+        const rtField = rt === REG_ZR || rt === REG_SINK ? 31 : rt & 31;
+        const iss = (((key >> 14) & 3) << 20) | ((key & 7) << 17) | (((key >> 11) & 7) << 14) | (((key >> 7) & 15) << 10) | (rtField << 5) | (((key >> 3) & 15) << 1) | (read ? 1 : 0);
         raiseSync(this, EC.SYSREG, iss, { target: 2 });
       }
       raiseSync(this, EC.UNKNOWN, 0);

@@ -103,8 +103,19 @@ const ID_AA64DFR0 = 6n | (BigInt(M1_BREAKPOINTS - 1) << 12n) | (BigInt(M1_WATCHP
 /** ID_AA64MMFR0_EL1: PARange 2 (40 bits), ASIDBits 2 (16), TGran16 = 1 (supported), TGran64 = 0xF (not), TGran4 = 0 (supported). */
 const ID_AA64MMFR0 = 0x2n | (0x2n << 4n) | (0x1n << 20n) | (0xfn << 24n);
 
+/**
+ * CTR_EL0 (model choice; the spec gives none): 128-byte I and D cache lines as on the M1
+ * (IminLine = DminLine = 5, log2 words), L1Ip PIPT, ERG 4 (64-byte exclusive granule, as
+ * exclusive-monitor.ts models), CWG 5, bit 31 RES1.
+ */
+const CTR_EL0 = 0x8000_0000n | (5n << 24n) | (4n << 20n) | (5n << 16n) | (3n << 14n) | 5n;
+/** DCZID_EL0: DC ZVA zeroes 2^4 words = 64 bytes (BS = 4), DZP = 0 (permitted). */
+const DCZID_EL0 = 4n;
+
 const ROWS: Row[] = [
   // Identification (per-core values of MIDR/MPIDR come from the core's options).
+  ['CTR_EL0', 3, 3, 0, 0, 1, { readOnly: true, minEl: 0, reset: CTR_EL0 }],
+  ['DCZID_EL0', 3, 3, 0, 0, 7, { readOnly: true, minEl: 0, reset: DCZID_EL0 }],
   ['MIDR_EL1', 3, 0, 0, 0, 0, { readOnly: true }],
   ['MPIDR_EL1', 3, 0, 0, 0, 5, { readOnly: true }],
   ['ID_AA64DFR0_EL1', 3, 0, 0, 5, 0, { readOnly: true, reset: ID_AA64DFR0 }],

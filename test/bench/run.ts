@@ -2,12 +2,14 @@
 // nothing here asserts a time. Pass section names to run some only: `npm run bench -- codec`.
 import { benchCodec } from './codec.bench.ts';
 import { benchLink } from './link.bench.ts';
+import { benchCpu } from './cpu.bench.ts';
 import { benchCpuState } from './cpu-state.bench.ts';
 
 const sections: Record<string, () => string[] | Promise<string[]>> = {
   codec: benchCodec,
   link: benchLink,
   'cpu-state': benchCpuState,
+  cpu: benchCpu,
 };
 
 const wanted = process.argv.slice(2);

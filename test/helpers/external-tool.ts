@@ -2,20 +2,10 @@
 // through `testWithTool`: on a developer's machine without the program they are skipped with a
 // loud reason; under CI=true a missing program fails them, since .ci/run installs every program
 // the suite needs.
-import { execFileSync } from 'node:child_process';
 import test, { type ExecutionContext } from 'ava';
+import { which } from './which.ts';
 
-export function which(names: readonly string[]): string | undefined {
-  for (const name of names) {
-    try {
-      const path = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-      if (path) return path;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
+export { which };
 
 type Body = (t: ExecutionContext) => void | Promise<void>;
 

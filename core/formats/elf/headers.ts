@@ -151,7 +151,9 @@ export function readSegments(r: ByteReader, h: FileHeader): Segment[] {
       align: r.u64(at + 48, field('p_align')),
     };
     // Only what a loader would read must be inside the file; p_memsz past p_filesz is zero fill.
-    r.span(s.offset, s.filesz, field('p_offset + p_filesz'), at + 8);
+    // A segment with no file bytes (a bss-only PT_LOAD) may carry any offset: ld gives it the
+    // offset it would have had, which can lie past the end of a small file.
+    if (s.filesz > 0n) r.span(s.offset, s.filesz, field('p_offset + p_filesz'), at + 8);
     if (s.filesz > s.memsz) throw malformed(ElfErrorCode.OUT_OF_RANGE, field('p_filesz'), at + 32, `p_filesz 0x${s.filesz.toString(16)} exceeds p_memsz 0x${s.memsz.toString(16)}`);
     if (s.vaddr + s.memsz > 1n << 64n) throw malformed(ElfErrorCode.OUT_OF_RANGE, field('p_vaddr + p_memsz'), at + 16, 'the segment wraps past the top of the 64-bit address space');
     segments.push(s);
