@@ -9,11 +9,16 @@
 
 import type { AccessWidth, Fault, PhysicalMemory } from '../memory/index.ts';
 import type { Predecoded } from './executor-registry.ts';
+import type { Block } from './block-translator.ts';
 
 export const CODE_PAGE_SLOTS = 1024;
 
 export class CodePage {
   readonly slots: (Predecoded | undefined)[] = new Array<Predecoded | undefined>(CODE_PAGE_SLOTS);
+  /** Translated blocks by entry slot (block-translator.ts): undefined not yet, null never. */
+  readonly blocks: (Block | null | undefined)[] = new Array<Block | null | undefined>(CODE_PAGE_SLOTS);
+  /** Entries into each slot while it has no block (translation waits until it is hot). */
+  readonly heat = new Uint8Array(CODE_PAGE_SLOTS);
   /** False once a write dropped the page: a loop running from it must refetch. */
   valid = true;
   constructor(readonly pa: number) {}

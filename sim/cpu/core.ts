@@ -6,6 +6,10 @@
 // the inner loop runs straight through a page without looking at anything but the PC.
 // Interrupts and timers are looked at between pages or when their deadline (an instruction
 // count) is reached. Faults are taken where they happen and unwind with EXCEPTION_TAKEN.
+// Hot straight-line code runs as translated blocks (block-translator.ts): a block is entered
+// only when all of its instructions fit before the next interrupt/timer check, and it sets the
+// PC, counts and stops (branch taken, resync) per instruction exactly as the inner loop does,
+// so the granularity of interrupt delivery, ELR/FAR of faults and icount are unchanged.
 
 import { EC, FSC, HCR, ISS_SS_ISV, ISS_SS_EX, DAIF_D, m1Midr, m1Mpidr } from './constants.ts';
 import { CpuState, REG_SINK, REG_ZR } from './state.ts';
@@ -13,9 +17,10 @@ import { SysregFile, SYSREG_TRAP_EL2, type SysregHooks } from './sysregs.ts';
 import type { SysregDef } from './sysreg-table.ts';
 import { GenericTimer } from './timer.ts';
 import { DebugUnit, debugEnabledAt } from './debug.ts';
-import { Tlb, type TlbTable } from './tlb.ts';
+import { Tlb, TLB_MASK as TLB_MASK$, type TlbTable } from './tlb.ts';
 import { ACCESS_EXEC, type Regime } from './mmu.ts';
-import { CodeCache, CodePage } from './code-cache.ts';
+import { CodeCache, CodePage, CODE_PAGE_SLOTS } from './code-cache.ts';
+import { translateBlock, endsBlock, HOT_THRESHOLD, MAX_BLOCK, type Block } from './block-translator.ts';
 import type { ExecutorRegistry, Predecoded } from './executor-registry.ts';
 import { EXCEPTION_TAKEN, raiseSync, takeSync, eret, debugTargetEl, type Syndrome } from './exceptions.ts';
 import { readComputed, writeComputed, written } from './core-sysregs.ts';
@@ -23,6 +28,10 @@ import { checkInterrupts, wakeable } from './interrupts.ts';
 import type { PhysicalBus } from './bus.ts';
 import type { AccessWidth } from '../memory/index.ts';
 import { memRead, memWrite } from './memory-access.ts';
+
+// Read through a local const on the hot path: under tsx (the bench and test loader) an imported
+// binding is a CommonJS-interop getter on every read.
+const TLB_MASK = TLB_MASK$;
 
 export interface Stage2Access {
   readonly va: number;
@@ -57,6 +66,8 @@ export interface CoreOptions {
   readonly codeCache?: CodeCache;
   /** Retired instructions per counter tick (default 1). */
   readonly instructionsPerTick?: number;
+  /** Translate hot straight-line code into JS functions (default true; block-translator.ts). */
+  readonly translateBlocks?: boolean;
   readonly stage2?: Stage2Hook;
   readonly onTrapToEl2?: (core: Core, syndrome: Syndrome) => void;
   /** Fast IPI sent by IPI_RR_LOCAL/GLOBAL (value as written, apple-devices §2.5). */
@@ -79,6 +90,10 @@ export class Core extends CpuState implements SysregHooks {
   onIpi: ((core: Core, value: bigint, global: boolean) => void) | undefined;
   onSev: ((core: Core) => void) | undefined;
   readonly instructionsPerTick: number;
+  /** Block translation on (the interpreter alone when false; the bench compares both). */
+  translateBlocks: boolean;
+  /** Blocks this core has translated (tests and statistics). */
+  blocksTranslated = 0;
 
   /** Instructions retired, plus idle time the scheduler credits: the core's clock. */
   icount = 0;
@@ -117,6 +132,7 @@ export class Core extends CpuState implements SysregHooks {
     this.onIpi = options.onIpi;
     this.onSev = options.onSev;
     this.instructionsPerTick = options.instructionsPerTick ?? 1;
+    this.translateBlocks = options.translateBlocks ?? true;
     this.timer = new GenericTimer(() => Math.floor(this.icount / this.instructionsPerTick));
     this.sysregs = new SysregFile(this, { MIDR_EL1: m1Midr(this.cpu), MPIDR_EL1: m1Mpidr(this.cpu) });
     this.codeCache.onCodePage((pa) => this.tlb.dropWritesTo(pa));
@@ -208,58 +224,119 @@ export class Core extends CpuState implements SysregHooks {
 
   // ---- memory access for executors (numbers; see memory-access.ts) ----
 
+  // The TLB hit path is written out in each accessor (no size switch, no helper calls) so that
+  // V8 inlines it into the executors and, through them, into translated blocks. A miss, a
+  // page-crossing access or a non-RAM page goes to memory-access.ts.
+
   read8(va: number): number {
-    return this.fastRead(va, 1) ?? Number(memRead(this, va, 1));
+    const t = this.tlb.read;
+    const key = Math.floor(va / 4096) * 4 + this.el;
+    const i = key & TLB_MASK;
+    if (t.tag[i] === key) {
+      const bytes = t.bytes[i];
+      const a = t.asid[i];
+      if (bytes !== null && (a === -1 || a === this.currentAsid())) return bytes[t.offset[i]! + (va & 0xfff)]!;
+    }
+    return Number(memRead(this, va, 1));
   }
   read16(va: number): number {
-    return this.fastRead(va, 2) ?? Number(memRead(this, va, 2));
+    const t = this.tlb.read;
+    const key = Math.floor(va / 4096) * 4 + this.el;
+    const i = key & TLB_MASK;
+    const off = va & 0xfff;
+    if (t.tag[i] === key && off <= 4094) {
+      const view = t.view[i];
+      const a = t.asid[i];
+      if (view !== null && (a === -1 || a === this.currentAsid())) return view!.getUint16(t.offset[i]! + off, true);
+    }
+    return Number(memRead(this, va, 2));
   }
   /** The word's bits as int32. */
   read32(va: number): number {
-    return this.fastRead(va, 4) ?? Number(BigInt.asIntN(32, memRead(this, va, 4)));
+    const t = this.tlb.read;
+    const key = Math.floor(va / 4096) * 4 + this.el;
+    const i = key & TLB_MASK;
+    const off = va & 0xfff;
+    if (t.tag[i] === key && off <= 4092) {
+      const view = t.view[i];
+      const a = t.asid[i];
+      if (view !== null && (a === -1 || a === this.currentAsid())) return view!.getInt32(t.offset[i]! + off, true);
+    }
+    return Number(BigInt.asIntN(32, memRead(this, va, 4)));
   }
   /** Returns the low half (int32); the high half is in `memHi`. */
   read64(va: number): number {
-    const fast = this.fastRead(va, 8);
-    if (fast !== undefined) return fast;
+    const t = this.tlb.read;
+    const key = Math.floor(va / 4096) * 4 + this.el;
+    const i = key & TLB_MASK;
+    const off = va & 0xfff;
+    if (t.tag[i] === key && off <= 4088) {
+      const view = t.view[i];
+      const a = t.asid[i];
+      if (view !== null && (a === -1 || a === this.currentAsid())) {
+        const o = t.offset[i]! + off;
+        this.memHi = view!.getInt32(o + 4, true);
+        return view!.getInt32(o, true);
+      }
+    }
     const v = memRead(this, va, 8);
     this.memHi = Number(BigInt.asIntN(32, v >> 32n));
     return Number(BigInt.asIntN(32, v));
   }
 
-  private fastRead(va: number, size: AccessWidth): number | undefined {
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const t = this.tlb.read;
-    const i = this.hit(t, key);
-    const off = va & 0xfff;
-    if (i < 0 || off + size > 4096) return undefined;
-    const view = t.view[i];
-    if (!view) return undefined;
-    const o = t.offset[i]! + off;
-    switch (size) {
-      case 1:
-        return view.getUint8(o);
-      case 2:
-        return view.getUint16(o, true);
-      case 4:
-        return view.getInt32(o, true);
-      default:
-        this.memHi = view.getInt32(o + 4, true);
-        return view.getInt32(o, true);
-    }
-  }
-
   write8(va: number, v: number): void {
-    if (!this.fastWrite(va, 1, v, 0)) memWrite(this, va, 1, BigInt(v & 0xff));
+    const t = this.tlb.write;
+    const key = Math.floor(va / 4096) * 4 + this.el;
+    const i = key & TLB_MASK;
+    if (t.tag[i] === key) {
+      const bytes = t.bytes[i];
+      const a = t.asid[i];
+      if (bytes !== null && (a === -1 || a === this.currentAsid())) {
+        bytes[t.offset[i]! + (va & 0xfff)] = v;
+        return;
+      }
+    }
+    memWrite(this, va, 1, BigInt(v & 0xff));
   }
   write16(va: number, v: number): void {
     if (!this.fastWrite(va, 2, v, 0)) memWrite(this, va, 2, BigInt(v & 0xffff));
   }
   write32(va: number, v: number): void {
-    if (!this.fastWrite(va, 4, v, 0)) memWrite(this, va, 4, BigInt(v >>> 0));
+    const t = this.tlb.write;
+    const key = Math.floor(va / 4096) * 4 + this.el;
+    const i = key & TLB_MASK;
+    const off = va & 0xfff;
+    if (t.tag[i] === key && off <= 4092) {
+      const view = t.view[i];
+      const a = t.asid[i];
+      if (view !== null && (a === -1 || a === this.currentAsid())) {
+        view!.setInt32(t.offset[i]! + off, v, true);
+        return;
+      }
+    }
+    memWrite(this, va, 4, BigInt(v >>> 0));
   }
   write64(va: number, lo: number, hi: number): void {
-    if (!this.fastWrite(va, 8, lo, hi)) memWrite(this, va, 8, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+    const t = this.tlb.write;
+    const key = Math.floor(va / 4096) * 4 + this.el;
+    const i = key & TLB_MASK;
+    const off = va & 0xfff;
+    if (t.tag[i] === key && off <= 4088) {
+      const view = t.view[i];
+      const a = t.asid[i];
+      if (view !== null && (a === -1 || a === this.currentAsid())) {
+        const o = t.offset[i]! + off;
+        view!.setInt32(o, lo, true);
+        view!.setInt32(o + 4, hi, true);
+        return;
+      }
+    }
+    memWrite(this, va, 8, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+  }
+
+  /** The ASID TLB entries are matched against: the current regime's. */
+  currentAsid(): number {
+    return this.el === 2 || (this.el === 0 && this.el0InEl2Regime) ? this.asid2 : this.asid10;
   }
 
   private fastWrite(va: number, size: AccessWidth, lo: number, hi: number): boolean {
@@ -318,12 +395,26 @@ export class Core extends CpuState implements SysregHooks {
         }
         const page = this.fetchPage(this.pc);
         const slots = page.slots;
+        const blocks = page.blocks;
+        // Traced code pages (pa NaN) are decoded afresh each time: nothing to attach blocks to.
+        const translate = this.translateBlocks && page.pa === page.pa;
         let pc = this.pc;
         const pageStart = pc - (pc & 0xfff);
         const pageEnd = pageStart + 4096;
         const limit = Math.min(stop, this.nextTimerCheck);
         while (this.icount < limit) {
           const idx = (pc - pageStart) >>> 2;
+          if (translate) {
+            // A block runs only when all of it fits before `limit`: interrupt and timer checks
+            // happen at exactly the instruction counts the interpreter would use.
+            const b = blocks[idx] ?? this.blockAt(page, idx);
+            if (b && this.icount + b.len <= limit) {
+              b.run(this, pageStart, limit);
+              pc = this.pc;
+              if (this.resync || pc >= pageEnd || pc < pageStart) break;
+              continue;
+            }
+          }
           const p = slots[idx] ?? this.predecodeSlot(page, idx);
           this.icount++;
           if (p.exec(this, p) !== true) this.pc = pc + 4;
@@ -411,6 +502,31 @@ export class Core extends CpuState implements SysregHooks {
       if (i < 0) return new CodePage(Number.NaN); // traced code page: decoded, never cached
     }
     return this.codeCache.page(this.tlb.exec.pa[i]!);
+  }
+
+  /**
+   * The block entered at slot `idx`, translated once the slot is hot (block-translator.ts).
+   * A block covers only slots already decoded by execution, so data next to code is never
+   * decoded and translation performs no memory access of its own.
+   */
+  private blockAt(page: CodePage, idx: number): Block | null | undefined {
+    const heat = page.heat[idx]!;
+    if (heat < HOT_THRESHOLD) {
+      page.heat[idx] = heat + 1;
+      return undefined;
+    }
+    const records: Predecoded[] = [];
+    for (let i = idx; i < CODE_PAGE_SLOTS && records.length < MAX_BLOCK; i++) {
+      const p = page.slots[i];
+      if (!p) break;
+      records.push(p);
+      if (endsBlock(p)) break;
+    }
+    if (records.length === 0) return undefined;
+    const b = translateBlock(records, idx);
+    page.blocks[idx] = b;
+    this.blocksTranslated++;
+    return b;
   }
 
   private predecodeSlot(page: CodePage, idx: number): Predecoded {

@@ -11,7 +11,7 @@
 
 export const TLB_BITS = 10;
 const TLB_SIZE = 1 << TLB_BITS;
-const TLB_MASK = TLB_SIZE - 1;
+export const TLB_MASK = TLB_SIZE - 1;
 
 export class TlbTable {
   readonly tag = new Float64Array(TLB_SIZE).fill(Number.NaN);

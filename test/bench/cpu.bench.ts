@@ -20,7 +20,7 @@ const STACK_TOP = 0x7f_0000_0000n;
 const WFI = 0xd503207f;
 const SYNC_LOWER_EL = 0x400n;
 
-function runOnModel(path: string): { instructions: number; ms: number; exitCode: number } {
+function runOnModel(path: string, translate = true): { instructions: number; ms: number; exitCode: number } {
   const machine = new UserMachine({ executors: createExecutorRegistry() });
   const elf = ElfFile.parse(readFileSync(path));
   machine.loadElf(elf);
@@ -29,6 +29,7 @@ function runOnModel(path: string): { instructions: number; ms: number; exitCode:
   new DataView(stub.buffer).setUint32(0, WFI, true);
   machine.write(vbar + SYNC_LOWER_EL, stub);
   const core = machine.core;
+  core.translateBlocks = translate; // block-translator.ts; false: the interpreter alone
   core.setX(REG_SP, STACK_TOP);
   core.pc = Number(elf.entry);
   const t0 = performance.now();
@@ -52,6 +53,7 @@ export function benchCpu(): string[] {
       execFileSync(gcc, ['-O2', '-nostdlib', '-static', '-ffreestanding', '-fno-builtin', '-o', out, join(GUEST, 'start.S'), join(GUEST, `${name}.c`)]);
       runOnModel(out); // warm-up: JIT the executors
       const model = runOnModel(out);
+      const interp = runOnModel(out, false);
       let qemuPart = 'qemu-aarch64: not installed';
       if (qemu) {
         const t0 = performance.now();
@@ -62,7 +64,7 @@ export function benchCpu(): string[] {
       }
       lines.push(
         `${name.padEnd(9)} ${fmt(model.instructions).padStart(12)} instructions in ${fmt(model.ms).padStart(6)} ms: ` +
-          `${fmt(model.instructions / model.ms / 1000, 1).padStart(6)} MIPS   ${qemuPart}`,
+          `${fmt(model.instructions / model.ms / 1000, 1).padStart(6)} MIPS (interpreter only ${fmt(interp.instructions / interp.ms / 1000, 1)})   ${qemuPart}`,
       );
     }
   } finally {

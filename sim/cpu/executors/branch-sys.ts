@@ -9,9 +9,16 @@
 
 import type { ExecutorDef, Predecoded } from '../executor-registry.ts';
 import type { Core } from '../core.ts';
-import { REG_ZR, vaFromBigint } from '../state.ts';
+import {
+  REG_ZR as REG_ZR$, vaFromBigint as vaFromBigint$,
+} from '../state.ts';
 import { EXC_SYSTEM_EXECUTORS } from './branch-sys-exc.ts';
 import { SYS_EXECUTORS } from './branch-sys-sys.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const REG_ZR = REG_ZR$;
+const vaFromBigint = vaFromBigint$;
 
 const TWO32 = 4294967296;
 

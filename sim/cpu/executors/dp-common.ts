@@ -7,7 +7,15 @@
 // scratch, so the hot path allocates nothing). Read `H[0]` before calling another helper.
 
 import type { Core } from '../core.ts';
-import { REG_SINK, REG_SP, REG_ZR } from '../state.ts';
+import {
+  REG_SINK as REG_SINK$, REG_SP as REG_SP$, REG_ZR as REG_ZR$,
+} from '../state.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const REG_SINK = REG_SINK$;
+const REG_SP = REG_SP$;
+const REG_ZR = REG_ZR$;
 
 export const TWO32 = 4294967296;
 /** Scratch for the high halves of helper results (see above). */

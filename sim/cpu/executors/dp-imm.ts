@@ -10,7 +10,22 @@ import { decodeBitMask } from '../../../core/arch/a64/tables/dp-imm-format.ts';
 import type { Fields } from '../../../core/arch/a64/spec.ts';
 import type { Core } from '../core.ts';
 import type { ExecutorDef, Predecoded } from '../executor-registry.ts';
-import { add64, adds32, adds64, H, logicFlags, ror64, rsp, rz, TWO32, wz } from './dp-common.ts';
+import {
+  add64 as add64$, adds32 as adds32$, adds64 as adds64$, H as H$, logicFlags as logicFlags$, ror64 as ror64$, rsp as rsp$, rz as rz$, TWO32 as TWO32$, wz as wz$,
+} from './dp-common.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const add64 = add64$;
+const adds32 = adds32$;
+const adds64 = adds64$;
+const H = H$;
+const logicFlags = logicFlags$;
+const ror64 = ror64$;
+const rsp = rsp$;
+const rz = rz$;
+const TWO32 = TWO32$;
+const wz = wz$;
 
 const fv = (f: Fields | undefined, name: string): number => f![name]!;
 

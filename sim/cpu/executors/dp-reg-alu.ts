@@ -9,7 +9,24 @@
 import type { Fields } from '../../../core/arch/a64/spec.ts';
 import type { Core } from '../core.ts';
 import type { ExecutorDef, Executor, Predecoded } from '../executor-registry.ts';
-import { add64, adds32, adds64, extend32, extend64, H, logicFlags, rsp, rz, shift32, shift64, wz } from './dp-common.ts';
+import {
+  add64 as add64$, adds32 as adds32$, adds64 as adds64$, extend32 as extend32$, extend64 as extend64$, H as H$, logicFlags as logicFlags$, rsp as rsp$, rz as rz$, shift32 as shift32$, shift64 as shift64$, wz as wz$,
+} from './dp-common.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const add64 = add64$;
+const adds32 = adds32$;
+const adds64 = adds64$;
+const extend32 = extend32$;
+const extend64 = extend64$;
+const H = H$;
+const logicFlags = logicFlags$;
+const rsp = rsp$;
+const rz = rz$;
+const shift32 = shift32$;
+const shift64 = shift64$;
+const wz = wz$;
 
 const fv = (f: Fields | undefined, name: string): number => f![name]!;
 

@@ -5,8 +5,21 @@
 import type { Fields } from '../../../core/arch/a64/spec.ts';
 import type { Core } from '../core.ts';
 import type { ExecutorDef, Executor, Predecoded } from '../executor-registry.ts';
-import { adds32, adds64, condHolds, rz, wz } from './dp-common.ts';
-import { REG_SINK } from '../state.ts';
+import {
+  adds32 as adds32$, adds64 as adds64$, condHolds as condHolds$, rz as rz$, wz as wz$,
+} from './dp-common.ts';
+import {
+  REG_SINK as REG_SINK$,
+} from '../state.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const adds32 = adds32$;
+const adds64 = adds64$;
+const condHolds = condHolds$;
+const rz = rz$;
+const wz = wz$;
+const REG_SINK = REG_SINK$;
 
 const fv = (f: Fields | undefined, name: string): number => f![name]!;
 

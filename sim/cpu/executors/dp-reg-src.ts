@@ -13,7 +13,28 @@
 import type { Fields } from '../../../core/arch/a64/spec.ts';
 import type { Core } from '../core.ts';
 import type { ExecutorDef, Executor, Predecoded } from '../executor-registry.ts';
-import { add64, asr64, H, lsl64, lsr64, mul64, ror64, rsp, rz, sdiv64, smulh64, smulhi32, udiv64, umulh64, umulhi32, wz } from './dp-common.ts';
+import {
+  add64 as add64$, asr64 as asr64$, H as H$, lsl64 as lsl64$, lsr64 as lsr64$, mul64 as mul64$, ror64 as ror64$, rsp as rsp$, rz as rz$, sdiv64 as sdiv64$, smulh64 as smulh64$, smulhi32 as smulhi32$, udiv64 as udiv64$, umulh64 as umulh64$, umulhi32 as umulhi32$, wz as wz$,
+} from './dp-common.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const add64 = add64$;
+const asr64 = asr64$;
+const H = H$;
+const lsl64 = lsl64$;
+const lsr64 = lsr64$;
+const mul64 = mul64$;
+const ror64 = ror64$;
+const rsp = rsp$;
+const rz = rz$;
+const sdiv64 = sdiv64$;
+const smulh64 = smulh64$;
+const smulhi32 = smulhi32$;
+const udiv64 = udiv64$;
+const umulh64 = umulh64$;
+const umulhi32 = umulhi32$;
+const wz = wz$;
 
 const fv = (f: Fields | undefined, name: string): number => f![name]!;
 

@@ -12,8 +12,19 @@
 import type { Core } from '../core.ts';
 import { EC, FSC, ISS_DA_WNR } from '../constants.ts';
 import { raiseSync, syncTargetEl } from '../exceptions.ts';
-import { REG_SINK, REG_SP, REG_ZR } from '../state.ts';
-import { noteStore } from '../exclusive-monitor.ts';
+import {
+  REG_SINK as REG_SINK$, REG_SP as REG_SP$, REG_ZR as REG_ZR$,
+} from '../state.ts';
+import {
+  noteStore as noteStore$,
+} from '../exclusive-monitor.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const REG_SINK = REG_SINK$;
+const REG_SP = REG_SP$;
+const REG_ZR = REG_ZR$;
+const noteStore = noteStore$;
 
 export const TWO32 = 4294967296;
 

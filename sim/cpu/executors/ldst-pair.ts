@@ -9,8 +9,25 @@
 
 import type { Core } from '../core.ts';
 import type { ExecutorDef, Predecoded } from '../executor-registry.ts';
-import { noteStore } from '../exclusive-monitor.ts';
-import { rnOf, rSlot, rt2Of, rtOf, spSlot, wbImm, writeWb, wSlot, xva } from './ldst-common.ts';
+import {
+  noteStore as noteStore$,
+} from '../exclusive-monitor.ts';
+import {
+  rnOf as rnOf$, rSlot as rSlot$, rt2Of as rt2Of$, rtOf as rtOf$, spSlot as spSlot$, wbImm as wbImm$, writeWb as writeWb$, wSlot as wSlot$, xva as xva$,
+} from './ldst-common.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const noteStore = noteStore$;
+const rnOf = rnOf$;
+const rSlot = rSlot$;
+const rt2Of = rt2Of$;
+const rtOf = rtOf$;
+const spSlot = spSlot$;
+const wbImm = wbImm$;
+const writeWb = writeWb$;
+const wSlot = wSlot$;
+const xva = xva$;
 
 // Pair kinds (p.c): general W, X, LDPSW; SIMD&FP S, D, Q.
 const P_W = 0;

@@ -10,8 +10,24 @@
 
 import type { Core } from '../core.ts';
 import type { ExecutorDef, Predecoded } from '../executor-registry.ts';
-import { noteStore } from '../exclusive-monitor.ts';
-import { rnOf, rmOf, rtOf, spSlot, wbImm, wbReg, writeWb, xva } from './ldst-common.ts';
+import {
+  noteStore as noteStore$,
+} from '../exclusive-monitor.ts';
+import {
+  rnOf as rnOf$, rmOf as rmOf$, rtOf as rtOf$, spSlot as spSlot$, wbImm as wbImm$, wbReg as wbReg$, writeWb as writeWb$, xva as xva$,
+} from './ldst-common.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const noteStore = noteStore$;
+const rnOf = rnOf$;
+const rmOf = rmOf$;
+const rtOf = rtOf$;
+const spSlot = spSlot$;
+const wbImm = wbImm$;
+const wbReg = wbReg$;
+const writeWb = writeWb$;
+const xva = xva$;
 
 // p.a Rt (V number), p.b base slot, p.d Rm slot, p.imm transfer bytes, p.imm2 0 no writeback /
 // 1 by immediate / 2 by register, p.c the packed shape (below).

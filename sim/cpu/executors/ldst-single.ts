@@ -9,13 +9,58 @@
 import type { Core } from '../core.ts';
 import type { ExecutorDef, Predecoded } from '../executor-registry.ts';
 import { checkEl0Access, unprivilegedApplies, withoutPan } from '../unprivileged-access.ts';
-import { noteStore } from '../exclusive-monitor.ts';
-import { REG_SP } from '../state.ts';
 import {
-  K_LDB_V, K_LDD_V, K_LDQ_V, K_LDRB, K_LDRH, K_LDRSB_W, K_LDRSB_X, K_LDRSH_W, K_LDRSH_X, K_LDRSW, K_LDRW, K_LDRX, K_LDS_V,
-  K_PRFM, K_STB_V, checkSpAlignment, K_STRB, K_STRH, K_STRW, K_STRX, KIND_SIZE, checkAligned, imm9Of, kindIsStore, regOffsetVa, rmOf, rnOf, rSlot, rtOf,
-  spSlot, transfer, transferReg, wbImm, writeWb, wSlot, xva, TWO32,
+  noteStore as noteStore$,
+} from '../exclusive-monitor.ts';
+import {
+  REG_SP as REG_SP$,
+} from '../state.ts';
+import {
+  K_LDB_V as K_LDB_V$, K_LDD_V as K_LDD_V$, K_LDQ_V as K_LDQ_V$, K_LDRB as K_LDRB$, K_LDRH as K_LDRH$, K_LDRSB_W as K_LDRSB_W$, K_LDRSB_X as K_LDRSB_X$, K_LDRSH_W as K_LDRSH_W$, K_LDRSH_X as K_LDRSH_X$, K_LDRSW as K_LDRSW$, K_LDRW as K_LDRW$, K_LDRX as K_LDRX$, K_LDS_V as K_LDS_V$, K_PRFM as K_PRFM$, K_STB_V as K_STB_V$, checkSpAlignment as checkSpAlignment$, K_STRB as K_STRB$, K_STRH as K_STRH$, K_STRW as K_STRW$, K_STRX as K_STRX$, KIND_SIZE as KIND_SIZE$, checkAligned as checkAligned$, imm9Of as imm9Of$, kindIsStore as kindIsStore$, regOffsetVa as regOffsetVa$, rmOf as rmOf$, rnOf as rnOf$, rSlot as rSlot$, rtOf as rtOf$, spSlot as spSlot$, transfer as transfer$, transferReg as transferReg$, wbImm as wbImm$, writeWb as writeWb$, wSlot as wSlot$, xva as xva$, TWO32 as TWO32$,
 } from './ldst-common.ts';
+import { POST_FAST, PRE_FAST, REG_FAST } from './ldst-single-fast.ts';
+
+// Hot-path imports are read through local consts: under tsx (the bench and test loader) an
+// imported binding is a CommonJS-interop getter on every read, which V8 does not reliably inline.
+const noteStore = noteStore$;
+const REG_SP = REG_SP$;
+const K_LDB_V = K_LDB_V$;
+const K_LDD_V = K_LDD_V$;
+const K_LDQ_V = K_LDQ_V$;
+const K_LDRB = K_LDRB$;
+const K_LDRH = K_LDRH$;
+const K_LDRSB_W = K_LDRSB_W$;
+const K_LDRSB_X = K_LDRSB_X$;
+const K_LDRSH_W = K_LDRSH_W$;
+const K_LDRSH_X = K_LDRSH_X$;
+const K_LDRSW = K_LDRSW$;
+const K_LDRW = K_LDRW$;
+const K_LDRX = K_LDRX$;
+const K_LDS_V = K_LDS_V$;
+const K_PRFM = K_PRFM$;
+const K_STB_V = K_STB_V$;
+const checkSpAlignment = checkSpAlignment$;
+const K_STRB = K_STRB$;
+const K_STRH = K_STRH$;
+const K_STRW = K_STRW$;
+const K_STRX = K_STRX$;
+const KIND_SIZE = KIND_SIZE$;
+const checkAligned = checkAligned$;
+const imm9Of = imm9Of$;
+const kindIsStore = kindIsStore$;
+const regOffsetVa = regOffsetVa$;
+const rmOf = rmOf$;
+const rnOf = rnOf$;
+const rSlot = rSlot$;
+const rtOf = rtOf$;
+const spSlot = spSlot$;
+const transfer = transfer$;
+const transferReg = transferReg$;
+const wbImm = wbImm$;
+const writeWb = writeWb$;
+const wSlot = wSlot$;
+const xva = xva$;
+const TWO32 = TWO32$;
 
 const GP_STORE = [K_STRB, K_STRH, K_STRW, K_STRX];
 const GP_LOAD = [K_LDRB, K_LDRH, K_LDRW, K_LDRX];
@@ -167,6 +212,16 @@ function prepUoff(p: Predecoded, word: number): void {
   else if (kind === K_STRW) p.exec = execStrWOff;
 }
 
+function prepPre(p: Predecoded, word: number): void {
+  prepImm9(p, word);
+  p.exec = PRE_FAST[p.c] ?? p.exec;
+}
+
+function prepPost(p: Predecoded, word: number): void {
+  prepImm9(p, word);
+  p.exec = POST_FAST[p.c] ?? p.exec;
+}
+
 function prepImm9(p: Predecoded, word: number): void {
   const kind = prepBase(p, word);
   p.imm = imm9Of(word);
@@ -179,7 +234,9 @@ function prepReg(p: Predecoded, word: number): void {
   p.imm2 = (word >>> 13) & 7;
   p.imm = (word >>> 12) & 1 ? log2Size(kind) : 0;
   if (kind === K_PRFM) p.exec = execNop;
+  else p.exec = REG_FAST[kind] ?? execReg;
 }
+
 
 function prepLiteral(p: Predecoded, word: number, kind: number): void {
   p.c = kind;
@@ -197,8 +254,8 @@ const RCPC2 = ['STLURB', 'LDAPURB', 'LDAPURSB', 'STLURH', 'LDAPURH', 'LDAPURSH',
 export const LDST_SINGLE_EXECUTORS: readonly ExecutorDef[] = [
   ...STEMS.flatMap((stem) => [
     single(`${stem}_imm_uoff`, execOff, prepUoff),
-    single(`${stem}_imm_pre`, execPre, prepImm9),
-    single(`${stem}_imm_post`, execPost, prepImm9),
+    single(`${stem}_imm_pre`, execPre, prepPre),
+    single(`${stem}_imm_post`, execPost, prepPost),
     single(`${stem}_reg`, execReg, prepReg),
   ]),
   single('PRFM_imm_uoff', execNop, prepUoff),

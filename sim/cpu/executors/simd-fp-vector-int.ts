@@ -12,6 +12,7 @@ import { bExec, nLong, nNarrow, nPair, nSame2, nSame3, nWide, sat, sxN, type NOp
 import { HIGH, LONG, MISC2, NARROW, SAME3, SHIFT_IMM, WIDE } from './simd-fp-vector-int-ops.ts';
 import * as P from './simd-fp-vector-prep.ts';
 import { LONG64, SAME64, d64Long, d64Same } from './simd-fp-vector-d64.ts';
+import { withFastPaths } from './simd-fp-vector-fast.ts';
 
 type Prep = (p: Predecoded, word: number, f: Fields | undefined) => void;
 
@@ -287,4 +288,4 @@ for (const stem of ['UMULL', 'SMULL', 'UMLAL', 'SMLAL', 'UADDL', 'SADDL', 'USUBL
 for (const stem of ['UMULL', 'SMULL', 'UMLAL', 'SMLAL']) with64(`${stem}_elem_vector`, 2, d64Long(LONG64[stem]!, 1));
 for (const stem of ['USHLL', 'SSHLL']) with64(`${stem}_vector`, 2, d64Long(LONG64[stem]!, 2));
 
-export const SIMD_INT_EXECUTORS: readonly ExecutorDef[] = defs;
+export const SIMD_INT_EXECUTORS: readonly ExecutorDef[] = withFastPaths(defs);
