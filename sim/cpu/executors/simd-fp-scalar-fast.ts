@@ -6,6 +6,7 @@
 // (a float32 signalling NaN read through Float32Array is quieted by the host). Imports sim/cpu.
 import type { Core } from '../core.ts';
 import type { Executor, Predecoded } from '../executor-registry.ts';
+import { stepD } from '../fp/fast.ts';
 
 const FAST_OFF = (1 << 24) | (3 << 22); // FZ | RMode
 const IXC = 16;
@@ -122,21 +123,7 @@ export function execFmaddD(core: Core, p: Predecoded): void {
   if (e2 !== 0) {
     // Round to odd: an even last bit moves one ulp toward the error.
     F64[0] = v;
-    if ((I32[0]! & 1) === 0) {
-      const away = e2 > 0 === v > 0;
-      let lo = I32[0]!;
-      let hi = I32[1]!;
-      if (away) {
-        lo = (lo + 1) | 0;
-        if (lo === 0) hi = (hi + 1) | 0;
-      } else {
-        if (lo === 0) hi = (hi - 1) | 0;
-        lo = (lo - 1) | 0;
-      }
-      I32[0] = lo;
-      I32[1] = hi;
-      v = F64[0]!;
-    }
+    if ((I32[0]! & 1) === 0) v = stepD(v, e2 > 0 === v > 0 ? 1 : -1);
   }
   const r = th + v;
   const m = Math.abs(r);

@@ -46,7 +46,7 @@ const F32 = new Float32Array(fbuf);
 const I32 = new Int32Array(fbuf);
 
 /** A double one ulp further from zero (away = 1) or nearer to it (away = −1). */
-function stepD(x: number, away: number): number {
+export function stepD(x: number, away: number): number {
   F64[0] = x;
   let lo = I32[0]!;
   let hi = I32[1]!;
