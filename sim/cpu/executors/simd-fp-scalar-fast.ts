@@ -6,12 +6,11 @@
 // (a float32 signalling NaN read through Float32Array is quieted by the host). Imports sim/cpu.
 import type { Core } from '../core.ts';
 import type { Executor, Predecoded } from '../executor-registry.ts';
-import { stepD } from '../fp/fast.ts';
+import { stepD, TP, twoProduct } from '../fp/fast.ts';
 
 const FAST_OFF = (1 << 24) | (3 << 22); // FZ | RMode
 const IXC = 16;
 const UFC = 8;
-const SPLIT = 134217729; // 2^27 + 1 (Dekker)
 const LO = 2 ** -500;
 const HI = 2 ** 500;
 const MIN_NORMAL_S = 2 ** -126;
@@ -66,18 +65,6 @@ export function execFsubD(core: Core, p: Predecoded): void {
   if (!addD(core, p, -1)) fallSub(core, p);
 }
 
-let errTerm = 0;
-function twoProduct(a: number, b: number): number {
-  const p = a * b;
-  let c = SPLIT * a;
-  const ah = c - (c - a);
-  const al = a - ah;
-  c = SPLIT * b;
-  const bh = c - (c - b);
-  const bl = b - bh;
-  errTerm = ah * bh - p + ah * bl + al * bh + al * bl;
-  return p;
-}
 
 const ordinary = (x: number): boolean => {
   const m = Math.abs(x);
@@ -90,7 +77,7 @@ export function execFmulD(core: Core, p: Predecoded): void {
   const b = vf[p.c << 1]!;
   if ((core.fpcr & FAST_OFF) !== 0 || !ordinary(a) || !ordinary(b)) return void fallMul(core, p);
   const r = twoProduct(a, b);
-  if (errTerm !== 0) core.fpsr |= IXC;
+  if (TP.err !== 0) core.fpsr |= IXC;
   storeD(core, p.a, r);
 }
 
@@ -101,7 +88,7 @@ export function execFdivD(core: Core, p: Predecoded): void {
   if ((core.fpcr & FAST_OFF) !== 0 || !ordinary(a) || !ordinary(b)) return void fallDiv(core, p);
   const q = a / b;
   const m = twoProduct(q, b);
-  if (a - m !== errTerm) core.fpsr |= IXC;
+  if (a - m !== TP.err) core.fpsr |= IXC;
   storeD(core, p.a, q);
 }
 
@@ -113,7 +100,7 @@ export function execFmaddD(core: Core, p: Predecoded): void {
   const c = vf[p.imm << 1]!;
   if ((core.fpcr & FAST_OFF) !== 0 || !ordinary(a) || !ordinary(b) || !ordinary(c)) return void fallFma(core, p);
   const uh = twoProduct(a, b);
-  const ul = errTerm;
+  const ul = TP.err;
   const th = c + uh;
   let bb = th - c;
   const tl = c - (th - bb) + (uh - bb);

@@ -4,6 +4,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ATOMIC_SEQUENCE_LIMIT, exclusiveSequenceStops, isLoadExclusive, mayWriteFpState, SVC_0, wordAt } from './instruction-classes.ts';
+import type { UserRegisters } from '../../../sim/cpu/user/index.ts';
 import { RspClient, RspError, type StopReply } from './rsp-client.ts';
 import { readTargetDescription, type RegisterInfo, type TargetDescription } from './target-description.ts';
 
@@ -16,17 +17,12 @@ export const QEMU_PACKAGE = 'qemu-user';
  */
 export const DEFAULT_CPU = 'max,sve=off,sme=off';
 
-export interface RegisterSnapshot {
-  x: bigint[]; // x0..x30
-  sp: bigint;
-  pc: bigint;
-  /** PSTATE.NZCV: cpsr bits 31:28, as a 4-bit number (N = 8, Z = 4, C = 2, V = 1). */
-  nzcv: number;
-  /** v0..v31, 16 bytes each, lane 0 first (memory order). */
-  v: Uint8Array[];
-  fpsr: number;
-  fpcr: number;
-}
+/**
+ * The registers after a step: the same shape as the model's user-mode registers, so the
+ * lockstep driver compares like with like (x0..x30; nzcv is cpsr bits 31:28 as N = 8, Z = 4,
+ * C = 2, V = 1; v0..v31 16 bytes each in memory order).
+ */
+export type RegisterSnapshot = UserRegisters;
 
 export interface QemuRunnerOptions {
   program: string;
