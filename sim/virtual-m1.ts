@@ -6,7 +6,13 @@
 import type { ByteTransport } from '../core/transport/transport.ts';
 import { FirmwareProxy, createDefaultOpTable, EXIT_TARGET_RESET, EXIT_TARGET_SLEEP } from './firmware/index.ts';
 import { heapOps } from './firmware/ops/heap.ts';
-import { AddressSpace, M1_DRAM_BASE, MAC_MINI_8GB_RAM_SIZE, SparseRam } from './memory/index.ts';
+import { callOps } from './firmware/ops/calls.ts';
+import { smpOps } from './firmware/ops/smp.ts';
+import type { CpuBackend } from './firmware/ops/cpu-backend.ts';
+import { M1_DRAM_BASE, MAC_MINI_8GB_RAM_SIZE } from './memory/index.ts';
+import { Machine } from './machine/machine.ts';
+import { callAreas, installCallAreas } from './machine/firmware-call.ts';
+import { machineCpuBackend } from './machine/cpu-backend.ts';
 
 /** Where things sit in the virtual Mac mini's RAM (model choices; issue 4 adds boot_args and the ADT). */
 export const VIRTUAL_M1_LAYOUT = {
@@ -19,21 +25,30 @@ export const VIRTUAL_M1_LAYOUT = {
 } as const;
 
 export interface VirtualM1Options {
+  /** CPUs present (1–8, default 8 as on a Mac mini). */
+  cpus?: number;
   onConsole?: (line: string) => void;
   /** Log lines about the machine itself (resets, channels). */
   onLog?: (line: string) => void;
 }
 
 export class VirtualM1 {
-  readonly memory = new AddressSpace();
-  readonly ram = new SparseRam({ base: VIRTUAL_M1_LAYOUT.ramBase, sizeBytes: VIRTUAL_M1_LAYOUT.ramSize });
+  readonly machine: Machine;
   private readonly channels: FirmwareProxy[] = [];
   private readonly log: (line: string) => void;
+  private readonly cpu: CpuBackend;
 
   constructor(private readonly options: VirtualM1Options = {}) {
     this.log = options.onLog ?? (() => {});
-    this.memory.addRam(this.ram, 'DRAM');
-    this.memory.addRamAliases(this.ram);
+    this.machine = new Machine({ cpus: options.cpus ?? 8, log: this.log });
+    const areas = callAreas(VIRTUAL_M1_LAYOUT.m1n1Base);
+    installCallAreas(this.machine, areas);
+    this.cpu = machineCpuBackend(this.machine, areas);
+  }
+
+  /** Physical memory as the firmware and the host see it. */
+  get memory(): Machine['memory'] {
+    return this.machine.memory;
   }
 
   /**
@@ -47,7 +62,10 @@ export class VirtualM1 {
       iodev: 4 + this.channels.length,
       memory: this.memory,
       // Ops keep state (the heap top), so each channel gets its own table over the shared memory.
-      ops: createDefaultOpTable().add(heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData })),
+      ops: createDefaultOpTable()
+        .add(heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData }))
+        .add(callOps(this.cpu))
+        .add(smpOps(this.cpu)),
       machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, chipId: 0x8103 },
       onConsole: this.options.onConsole,
     });
