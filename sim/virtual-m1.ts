@@ -13,6 +13,8 @@ import { M1_DRAM_BASE, MAC_MINI_8GB_RAM_SIZE } from './memory/index.ts';
 import { Machine } from './machine/machine.ts';
 import { callAreas, installCallAreas } from './machine/firmware-call.ts';
 import { machineCpuBackend } from './machine/cpu-backend.ts';
+import { deviceContext } from './machine/device-host.ts';
+import { createJ274Devices, type J274Devices } from './devices/index.ts';
 
 /** Where things sit in the virtual Mac mini's RAM (model choices; issue 4 adds boot_args and the ADT). */
 export const VIRTUAL_M1_LAYOUT = {
@@ -30,10 +32,19 @@ export interface VirtualM1Options {
   onConsole?: (line: string) => void;
   /** Log lines about the machine itself (resets, channels). */
   onLog?: (line: string) => void;
+  /** Bytes the guest sends on the physical UART0 (a serial cable on the bench; not the USB link). */
+  onUart0?: (byte: number) => void;
 }
+
+/**
+ * GPIO pin 10 is the demo board's "button": its input toggles every 10 ms of virtual time
+ * (model choice; the demo guest takes its GPIO interrupt, examples/guest/README.md).
+ */
+export const DEMO_GPIO_INPUT = { pin: 10, periodTicks: 240_000n } as const;
 
 export class VirtualM1 {
   readonly machine: Machine;
+  readonly devices: J274Devices;
   private readonly channels: FirmwareProxy[] = [];
   private readonly log: (line: string) => void;
   private readonly cpu: CpuBackend;
@@ -44,6 +55,11 @@ export class VirtualM1 {
     const areas = callAreas(VIRTUAL_M1_LAYOUT.m1n1Base);
     installCallAreas(this.machine, areas);
     this.cpu = machineCpuBackend(this.machine, areas);
+    this.devices = createJ274Devices(deviceContext(this.machine, areas.secondaryEntry), { onUartTx: options.onUart0 });
+    for (const d of this.devices.all) this.machine.addDevice(d.base, d.size, d, d.name);
+    // m1n1 points every unlocked RVBAR at its own secondary entry (apple-devices §8.4).
+    for (const impl of this.devices.cpuImpl) impl.write64(0, areas.secondaryEntry);
+    this.devices.gpio.toggleEvery(DEMO_GPIO_INPUT.pin, DEMO_GPIO_INPUT.periodTicks);
   }
 
   /** Physical memory as the firmware and the host see it. */

@@ -37,13 +37,15 @@ export interface CallAreas {
   readonly returnStub: bigint;
   /** 2 KiB-aligned vector table of `hvc` stubs for EL1 calls. */
   readonly el1Vectors: bigint;
+  /** m1n1's secondary-CPU entry, which it writes into every RVBAR (apple-devices §8.4). */
+  readonly secondaryEntry: bigint;
   /** Top of CPU n's call stack = stacksTop − n × stackSize. */
   readonly stacksTop: bigint;
   readonly stackSize: bigint;
 }
 
 export function callAreas(m1n1Base: bigint): CallAreas {
-  return { returnStub: m1n1Base + 0x1000n, el1Vectors: m1n1Base + 0x2000n, stacksTop: m1n1Base + 0x80000n, stackSize: 0x8000n };
+  return { returnStub: m1n1Base + 0x1000n, el1Vectors: m1n1Base + 0x2000n, secondaryEntry: m1n1Base + 0x4000n, stacksTop: m1n1Base + 0x80000n, stackSize: 0x8000n };
 }
 
 /** Writes the return stub and the EL1 vector stubs into RAM (on power-on and after a reset). */

@@ -16,8 +16,11 @@ import { DeviceClock, type ScheduledEvent } from './device-clock.ts';
 
 export const MAX_M1_CPUS = 8;
 
-/** Who drives a core now. */
-export type CoreOwner = 'off' | 'firmware' | 'call' | 'guest';
+/**
+ * Who drives a core now: held in reset; m1n1 (serving the proxy or in its spin loop); a
+ * firmware call; the guest under the hypervisor; or raw EL2 code a PMGR start released.
+ */
+export type CoreOwner = 'off' | 'firmware' | 'call' | 'guest' | 'raw';
 
 export type TrapHandler = (core: Core, syndrome: Syndrome) => void;
 
@@ -46,6 +49,8 @@ export class Machine {
   currentCpu = 0;
   /** The CPU the proxy's requests refer to: the boot CPU, or the CPU in a hypervisor callback (§16.5). */
   proxyCpu = 0;
+  /** Cores a PMGR stop request will stop at their next WFI/WFE (apple-devices §8.6). */
+  readonly stopAtNextWait = new Set<number>();
   private readonly trapHandlers = new Map<CoreOwner, TrapHandler>();
   readonly log: (line: string) => void;
 
@@ -96,22 +101,23 @@ export class Machine {
   }
 
   /**
-   * One deterministic round: every core owned by `owner` that can run executes up to a quantum;
+   * One deterministic round: every core owned by `owners` that can run executes up to a quantum;
    * the others are credited the time so all clocks stay level. Device events due by the round's
    * end run after it. `runnable(cpu)` lets the caller hold cores (a hypervisor exit).
    * Returns instructions executed.
    */
-  runRound(owner: CoreOwner, runnable: (cpu: number) => boolean = () => true): number {
+  runRound(owners: ReadonlySet<CoreOwner>, runnable: (cpu: number) => boolean = () => true): number {
     let total = 0;
     const roundEnd = (this.scheduler.rounds + 1) * this.quantum;
     for (const core of this.cores) {
       const cpu = core.cpu;
-      if (this.owner[cpu] === owner && runnable(cpu)) {
+      if (owners.has(this.owner[cpu]!) && runnable(cpu)) {
         if (core.waiting !== 0 && core.wakeable()) core.wake();
         if (core.waiting === 0 && core.icount < roundEnd) {
           this.currentCpu = cpu;
           total += core.run(roundEnd - core.icount);
         }
+        if (core.waiting !== 0 && this.stopAtNextWait.delete(cpu)) this.owner[cpu] = 'off';
       }
       if (core.icount < roundEnd) core.icount = roundEnd;
     }

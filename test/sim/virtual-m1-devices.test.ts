@@ -1,0 +1,34 @@
+// The j274 devices as a host sees them over the pty (apple-devices §2, §8, §9.4): addresses and
+// values from the spec; the host uses only m1n1 proxy ops.
+import test from 'ava';
+import { ptyRig } from '../link/helpers.ts';
+
+const AIC = 0x23b100000n;
+const PMGR = 0x23b700000n;
+const CPU_IMPL_4 = 0x211050000n; // apple-devices §8.1, CPU 4
+
+test('the AIC answers at 0x23b100000: 896 IRQs, WHOAMI of the proxy CPU, masks read back', async (t) => {
+  const rig = await ptyRig(t);
+  const { proxy } = await rig.connect();
+  t.is((await proxy.read32(AIC + 0x4n)) & 0xffffn, 896n);
+  t.is(await proxy.read32(AIC + 0x2000n), 0n, 'the boot CPU serves the proxy');
+  // MASK_CLR then MASK_SET for IRQ 605 (word 605 >> 5 = 18, bit 605 & 31 = 29)
+  await proxy.write32(AIC + 0x4180n + 18n * 4n, 1n << 29n);
+  t.is(((await proxy.read32(AIC + 0x4100n + 18n * 4n)) >> 29n) & 1n, 0n, 'unmasked');
+  await proxy.write32(AIC + 0x4100n + 18n * 4n, 1n << 29n);
+  t.is(((await proxy.read32(AIC + 0x4100n + 18n * 4n)) >> 29n) & 1n, 1n, 'masked');
+});
+
+test("every core's RVBAR holds m1n1's secondary entry, and PMGR start releases it into m1n1's spin loop", async (t) => {
+  const rig = await ptyRig(t);
+  const { proxy } = await rig.connect();
+  const base = await proxy.getBase();
+  const rvbar = await proxy.read64(CPU_IMPL_4);
+  t.true(rvbar >= base && rvbar < base + 0x100000n, `RVBAR 0x${rvbar.toString(16)} inside m1n1 at 0x${base.toString(16)}`);
+  t.false(await proxy.smpIsAlive(4));
+  // m1n1's start sequence (apple-devices §8.4): +0x54000 + 0x4 = 1 << (4·cluster+core), +0x8 + 4·cluster = 1 << core.
+  await proxy.write32(PMGR + 0x54004n, 1n << 4n);
+  await proxy.write32(PMGR + 0x54008n + 4n, 1n);
+  t.true(await proxy.smpIsAlive(4));
+  t.is((await proxy.read64(CPU_IMPL_4 + 0x100n)) & 0xffn, 0xffn, 'status: running');
+});
