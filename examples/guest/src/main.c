@@ -1,0 +1,55 @@
+/*
+ * The demo guest's C entry point (start.S calls main(boot_args) on the boot CPU). Each step
+ * prints what it does on UART0; main returns the number of failed steps, which start.S hands to
+ * the power-off hypercall (hvcall.c).
+ */
+#include "aic.h"
+#include "demo.h"
+#include "hvcall.h"
+#include "kprintf.h"
+#include "platform.h"
+
+struct platform platform;
+
+void demo_step_failed(const char *what)
+{
+    demo_stats.failures++;
+    kprintf("demo: FAILED: %s\n", what);
+}
+
+static void print_summary(void)
+{
+    const struct demo_stats *s = &demo_stats;
+    kprintf("demo: summary: %u secondary CPU(s), %u AIC IPI(s) and %u fast IPI(s) sent, %u software IRQ(s), "
+            "%u GPIO IRQ(s), %u output toggle(s), fib %u, tree %u, %u detour(s), %u failure(s)\n",
+            s->cpus_started, s->ipis_sent, s->fast_ipis_sent, s->sw_irqs, s->gpio_irqs, s->gpio_toggles, s->fib_result,
+            s->tree_sum, s->detours, s->failures);
+}
+
+int main(const struct boot_args *ba)
+{
+    platform_defaults();
+    platform.boot_args = ba;
+    bool adt = platform_from_adt(ba);
+    percpu[0].mpidr = mrs(mpidr_el1);
+
+    kprintf("\nhvdbg demo guest: cpu%u at EL%lu, MPIDR %lx, boot_args %p\n", this_cpu(), (mrs(CurrentEL) >> 2) & 3,
+            percpu[0].mpidr, ba);
+    kprintf("devices from %s: uart0 %lx, aic %lx, gpio %lx, pmgr %lx\n", adt ? "the ADT" : "j274.h (no usable ADT)",
+            platform.uart_base, platform.aic_base, platform.gpio_base, platform.pmgr_base);
+
+    aic_init();
+    aic_init_cpu();
+    kprintf("aic: %u IRQs, all masked and routed to cpu0\n", aic_nr_irqs());
+    irq_enable();
+
+    irq_demo();
+    smp_demo();
+    gpio_demo();
+    run_debug_demo();
+    run_float_demo();
+
+    print_summary();
+    hv_puts("demo: done\n");
+    return (int)demo_stats.failures;
+}
