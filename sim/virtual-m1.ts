@@ -1,7 +1,6 @@
-// Layer: sim. The virtual M1 as a whole: one physical address space and the m1n1 firmware model
-// serving it on one or more proxy channels. Today it is the seed the foundation issue asks for —
-// m1n1's proxy loop over an 8 GiB Mac mini's RAM; the CPU, hypervisor and devices plug in here.
-// Imports sim/ and the transport interface only.
+// Layer: sim. The virtual M1 as a whole: the machine (8 GiB of DRAM, 8 cores, the j274 devices),
+// iBoot's hand-over (boot_args and the Apple Device Tree), and the m1n1 firmware model serving
+// it on one or more proxy channels. Imports sim/ and the transport interface only.
 
 import type { ByteTransport } from '../core/transport/transport.ts';
 import { FirmwareProxy, createDefaultOpTable, EXIT_TARGET_RESET, EXIT_TARGET_SLEEP } from './firmware/index.ts';
@@ -9,22 +8,14 @@ import { heapOps } from './firmware/ops/heap.ts';
 import { callOps } from './firmware/ops/calls.ts';
 import { smpOps } from './firmware/ops/smp.ts';
 import type { CpuBackend } from './firmware/ops/cpu-backend.ts';
-import { M1_DRAM_BASE, MAC_MINI_8GB_RAM_SIZE } from './memory/index.ts';
+import { VIRTUAL_M1_LAYOUT, installBoard, type InstalledBoard } from './board/index.ts';
 import { Machine } from './machine/machine.ts';
-import { callAreas, installCallAreas } from './machine/firmware-call.ts';
+import { callAreas, installCallAreas, type CallAreas } from './machine/firmware-call.ts';
 import { machineCpuBackend } from './machine/cpu-backend.ts';
 import { deviceContext } from './machine/device-host.ts';
 import { createJ274Devices, type J274Devices } from './devices/index.ts';
 
-/** Where things sit in the virtual Mac mini's RAM (model choices; issue 4 adds boot_args and the ADT). */
-export const VIRTUAL_M1_LAYOUT = {
-  ramBase: M1_DRAM_BASE,
-  ramSize: MAC_MINI_8GB_RAM_SIZE,
-  /** m1n1's load address (P_GET_BASE). */
-  m1n1Base: M1_DRAM_BASE + 0x380_0000n,
-  /** boot_args top_of_kernel_data: m1n1's heap starts here (§6.8). */
-  topOfKernelData: M1_DRAM_BASE + 0x600_0000n,
-} as const;
+export { VIRTUAL_M1_LAYOUT };
 
 export interface VirtualM1Options {
   /** CPUs present (1–8, default 8 as on a Mac mini). */
@@ -45,6 +36,9 @@ export const DEMO_GPIO_INPUT = { pin: 10, periodTicks: 240_000n } as const;
 export class VirtualM1 {
   readonly machine: Machine;
   readonly devices: J274Devices;
+  /** Where iBoot left boot_args and the ADT (rewritten at every power-on: the host may have edited them). */
+  board!: InstalledBoard;
+  private readonly areas: CallAreas;
   private readonly channels: FirmwareProxy[] = [];
   private readonly log: (line: string) => void;
   private readonly cpu: CpuBackend;
@@ -52,13 +46,21 @@ export class VirtualM1 {
   constructor(private readonly options: VirtualM1Options = {}) {
     this.log = options.onLog ?? (() => {});
     this.machine = new Machine({ cpus: options.cpus ?? 8, log: this.log });
-    const areas = callAreas(VIRTUAL_M1_LAYOUT.m1n1Base);
-    installCallAreas(this.machine, areas);
+    const areas = (this.areas = callAreas(VIRTUAL_M1_LAYOUT.m1n1Base));
     this.cpu = machineCpuBackend(this.machine, areas);
     this.devices = createJ274Devices(deviceContext(this.machine, areas.secondaryEntry), { onUartTx: options.onUart0 });
     for (const d of this.devices.all) this.machine.addDevice(d.base, d.size, d, d.name);
+    this.powerOn();
+  }
+
+  /** What iBoot and m1n1's start-up leave behind, at power-on and after every reset. */
+  private powerOn(): void {
+    this.machine.resetCores();
+    for (const d of this.devices.all) d.reset?.();
+    this.board = installBoard(this.memory, VIRTUAL_M1_LAYOUT);
+    installCallAreas(this.machine, this.areas);
     // m1n1 points every unlocked RVBAR at its own secondary entry (apple-devices §8.4).
-    for (const impl of this.devices.cpuImpl) impl.write64(0, areas.secondaryEntry);
+    for (const impl of this.devices.cpuImpl) impl.write64(0, this.areas.secondaryEntry);
     this.devices.gpio.toggleEvery(DEMO_GPIO_INPUT.pin, DEMO_GPIO_INPUT.periodTicks);
   }
 
@@ -82,7 +84,7 @@ export class VirtualM1 {
         .add(heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData }))
         .add(callOps(this.cpu))
         .add(smpOps(this.cpu)),
-      machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, chipId: 0x8103 },
+      machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, bootArgsAddr: this.board.bootArgsAddr, chipId: 0x8103 },
       onConsole: this.options.onConsole,
     });
     this.channels.push(fw);
@@ -98,7 +100,10 @@ export class VirtualM1 {
         return;
       }
       this.log(code === EXIT_TARGET_RESET ? `iodev ${fw.iodev}: target reset; back at the m1n1 prompt` : `iodev ${fw.iodev}: proxy exited (${code}): Nothing to do! Rebooting into m1n1`);
+      // The whole Mac reboots: every channel's firmware state and the machine start afresh.
+      for (const channel of this.channels) if (channel !== fw) channel.resetState();
       fw.resetState();
+      this.powerOn();
     }
   }
 }

@@ -38,6 +38,12 @@ export class DeviceClock {
     };
   }
 
+  /** Drops every pending event (power-on). */
+  clear(): void {
+    for (const p of this.pending) p.cancelled = true;
+    this.pending = [];
+  }
+
   /** The tick of the earliest live event, or undefined. */
   nextDue(): bigint | undefined {
     this.pending = this.pending.filter((p) => !p.cancelled);

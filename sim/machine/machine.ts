@@ -72,6 +72,22 @@ export class Machine {
     this.clock = new DeviceClock(() => this.cores[0]!.timer.cntpct());
   }
 
+  /** Power-on: CPU 0 in m1n1 at EL2, the others held in reset, lines low, no pending device events. */
+  resetCores(): void {
+    this.clock.clear();
+    this.stopAtNextWait.clear();
+    for (const core of this.cores) {
+      this.owner[core.cpu] = core.cpu === 0 ? 'firmware' : 'off';
+      core.waiting = 0;
+      core.irqLine = false;
+      core.fiqLine = false;
+      core.ipiPending = false;
+      core.contextChanged();
+    }
+    this.proxyCpu = 0;
+    this.currentCpu = 0;
+  }
+
   get cpuCount(): number {
     return this.cores.length;
   }

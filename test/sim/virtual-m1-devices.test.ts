@@ -2,6 +2,8 @@
 // values from the spec; the host uses only m1n1 proxy ops.
 import test from 'ava';
 import { ptyRig } from '../link/helpers.ts';
+import { parseBootArgs, bootArgsSize, adtPhysAddress } from '../../core/formats/boot-args.ts';
+import { parseAdt, getNode, adtRegPhys } from '../../core/formats/adt/index.ts';
 
 const AIC = 0x23b100000n;
 const PMGR = 0x23b700000n;
@@ -31,4 +33,22 @@ test("every core's RVBAR holds m1n1's secondary entry, and PMGR start releases i
   await proxy.write32(PMGR + 0x54008n + 4n, 1n);
   t.true(await proxy.smpIsAlive(4));
   t.is((await proxy.read64(CPU_IMPL_4 + 0x100n)) & 0xffn, 0xffn, 'status: running');
+});
+
+test('P_GET_BOOTARGS leads to iBoot-style boot_args and a j274 device tree the host can parse (§8.1, §8.4, apple-devices §9)', async (t) => {
+  const rig = await ptyRig(t);
+  const { client, proxy } = await rig.connect();
+  const addr = await proxy.getBootargs();
+  const args = parseBootArgs(await client.memRead(addr, bootArgsSize(2)));
+  t.is(args.physBase, 0x8_0000_0000n);
+  t.is(args.topOfKernelData, (await proxy.heapblockAlloc(0n)) & ~0x3fn, "m1n1's heap starts at top_of_kernel_data (§6.8)");
+  const adt = parseAdt(await client.memRead(adtPhysAddress(args), args.devtreeSize));
+  t.is(adt.u32('#address-cells'), 2);
+  t.is(getNode(adt, '/chosen').u32('chip-id'), 0x8103);
+  t.is(getNode(adt, '/chosen').u32('board-id'), 0x22);
+  t.is(adtRegPhys(getNode(adt, '/arm-io/aic'), 0).addr, AIC);
+  const uart = getNode(adt, '/arm-io/uart0');
+  t.is(adtRegPhys(uart, 0).addr, 0x235200000n);
+  t.is(uart.u32Array('interrupts')[0], 605);
+  t.is(getNode(adt, '/cpus/cpu4').u32('cluster-id'), 1);
 });
