@@ -14,6 +14,7 @@ import { callAreas, installCallAreas, type CallAreas } from './machine/firmware-
 import { machineCpuBackend } from './machine/cpu-backend.ts';
 import { deviceContext } from './machine/device-host.ts';
 import { createJ274Devices, type J274Devices } from './devices/index.ts';
+import { UsbPipe } from './machine/usb-pipe.ts';
 
 export { VIRTUAL_M1_LAYOUT };
 
@@ -40,6 +41,8 @@ export class VirtualM1 {
   board!: InstalledBoard;
   private readonly areas: CallAreas;
   private readonly channels: FirmwareProxy[] = [];
+  /** Pipe 1 (the virtual UART) of each USB device, by proxy iodev (§1.2, §11). */
+  readonly vuartPipes = new Map<number, UsbPipe>();
   private readonly log: (line: string) => void;
   private readonly cpu: CpuBackend;
 
@@ -72,12 +75,17 @@ export class VirtualM1 {
   /**
    * A proxy channel as m1n1 has one per USB port (iodev USB0, USB1, …): it serves whichever
    * transport is attached, and loops like a Mac that reboots back into m1n1 after a reset or a
-   * top-level P_EXIT.
+   * top-level P_EXIT. `vuart` is the same USB device's second CDC-ACM function (pipe 1), which
+   * carries the guest's virtual UART once the host maps it (§11).
    */
-  addUsbChannel(transport: ByteTransport | null = null): FirmwareProxy {
+  addUsbChannel(transport: ByteTransport | null = null, vuart: ByteTransport | null = null): FirmwareProxy {
+    const iodev = 4 + this.channels.length;
+    const pipe = new UsbPipe(`USB${iodev - 4} pipe 1`);
+    pipe.attach(vuart);
+    this.vuartPipes.set(iodev, pipe);
     const fw = new FirmwareProxy(transport, {
       channel: 'usb',
-      iodev: 4 + this.channels.length,
+      iodev,
       memory: this.memory,
       // Ops keep state (the heap top), so each channel gets its own table over the shared memory.
       ops: createDefaultOpTable()

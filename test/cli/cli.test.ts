@@ -15,6 +15,11 @@ test.serial('cli: hvdbg sim, then hvdbg linktest over its pty (text) and its TCP
   const sim = await startSim(t, ['--pty', '--listen', 'tcp:127.0.0.1:0', '--quiet']);
   t.regex(sim.pty, /^\/dev\/pts\/\d+$/);
   t.regex(sim.tcp, /^tcp:127\.0\.0\.1:\d+$/);
+  // The second CDC-ACM function of each USB device carries the virtual UART (spec §1.2, §11).
+  t.regex(sim.vuartPty, /^\/dev\/pts\/\d+$/);
+  t.not(sim.vuartPty, sim.pty);
+  t.regex(sim.vuartTcp, /^tcp:127\.0\.0\.1:\d+$/);
+  t.not(sim.vuartTcp, sim.tcp);
   const common = ['--size', '1M', '--round-trips', '200', '--pipelined', '2000'];
 
   const overPty = await hvdbg(['linktest', '--target', sim.pty, ...common]);

@@ -51,6 +51,9 @@ export interface RunningSim {
   readonly pty: string;
   /** The TCP target it printed (`listening: tcp:127.0.0.1:PORT`). */
   readonly tcp: string;
+  /** The virtual UART's pty and TCP address (`vuart: …`, one line each). */
+  readonly vuartPty: string;
+  readonly vuartTcp: string;
   readonly stderr: () => string;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -89,9 +92,11 @@ export function startSim(t: ExecutionContext, args: readonly string[]): Promise<
       stdout += d;
       const pty = /^pty: (\S+)$/m.exec(stdout)?.[1];
       const tcp = /^listening: (tcp:\S+)$/m.exec(stdout)?.[1];
-      if (pty === undefined || tcp === undefined) return;
+      const vuartPty = /^vuart: (\/\S+)$/m.exec(stdout)?.[1];
+      const vuartTcp = /^vuart: (tcp:\S+)$/m.exec(stdout)?.[1];
+      if (pty === undefined || tcp === undefined || vuartPty === undefined || vuartTcp === undefined) return;
       clearTimeout(timer);
-      resolve({ pty, tcp, stderr: () => stderr, stop });
+      resolve({ pty, tcp, vuartPty, vuartTcp, stderr: () => stderr, stop });
     });
   });
 }
