@@ -15,6 +15,8 @@ import { machineCpuBackend } from './machine/cpu-backend.ts';
 import { deviceContext } from './machine/device-host.ts';
 import { createJ274Devices, type J274Devices } from './devices/index.ts';
 import { UsbPipe } from './machine/usb-pipe.ts';
+import { machineIodevBackend } from './machine/iodev-backend.ts';
+import { extraOpFamilies, KbootState, type ExtraOpDeps } from './firmware/ops/extra.ts';
 
 export { VIRTUAL_M1_LAYOUT };
 
@@ -45,12 +47,27 @@ export class VirtualM1 {
   readonly vuartPipes = new Map<number, UsbPipe>();
   private readonly log: (line: string) => void;
   private readonly cpu: CpuBackend;
+  /** What the extra op families share across channels (one m1n1, one kboot state, one iodev table). */
+  private readonly extraDeps: ExtraOpDeps;
 
   constructor(private readonly options: VirtualM1Options = {}) {
     this.log = options.onLog ?? (() => {});
     this.machine = new Machine({ cpus: options.cpus ?? 8, log: this.log });
     const areas = (this.areas = callAreas(VIRTUAL_M1_LAYOUT.m1n1Base));
     this.cpu = machineCpuBackend(this.machine, areas);
+    const fb = VIRTUAL_M1_LAYOUT.framebuffer;
+    this.extraDeps = {
+      adt: () => this.board.adt,
+      iodevs: machineIodevBackend({
+        proxy: (iodev) => this.channels.find((c) => c.iodev === iodev),
+        vuartPipe: (iodev) => this.vuartPipes.get(iodev),
+        uart0Tx: (byte) => options.onUart0?.(byte),
+      }),
+      kboot: new KbootState(),
+      framebuffer: () => ({ base: fb.base, width: fb.width, height: fb.height, stride: fb.stride, depth: fb.depth }),
+      // Model choice: m1n1's static structures (CPU features, carve-out list) at +0x3000 of its image.
+      statics: { base: VIRTUAL_M1_LAYOUT.m1n1Base + 0x3000n, size: 0x1000 },
+    };
     this.devices = createJ274Devices(deviceContext(this.machine, areas.secondaryEntry), { onUartTx: options.onUart0 });
     for (const d of this.devices.all) this.machine.addDevice(d.base, d.size, d, d.name);
     this.powerOn();
@@ -95,6 +112,7 @@ export class VirtualM1 {
       machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, bootArgsAddr: this.board.bootArgsAddr, chipId: 0x8103 },
       onConsole: this.options.onConsole,
     });
+    for (const family of extraOpFamilies(this.extraDeps)) fw.ops.add(family);
     this.channels.push(fw);
     void this.serveForever(fw);
     return fw;

@@ -172,6 +172,12 @@ export class FirmwareProxy implements FirmwareServices {
     this.link.write(encoder.encode(text));
   }
 
+  /** Raw bytes between frames, as P_IODEV_WRITE to the proxy's own iodev sends them. */
+  writeRaw(bytes: Uint8Array): void {
+    if (this.stopped || bytes.length === 0) return;
+    this.link.write(bytes);
+  }
+
   /** An event frame (§2.4); checksum or 0xD0DECADE per the negotiated feature (§2.6). */
   emitEvent(type: number, payload: Uint8Array): void {
     if (payload.length > 0xffff) {

@@ -10,8 +10,9 @@
 //   at EL2 the core traps to EL2 (routed here by the machine, owner 'call'); at EL0 with
 //   HCR_EL2.TGE = 1 likewise; at EL1 the core vectors through VBAR_EL1, which points at a page
 //   of `hvc` stubs while the call runs, as m1n1 forwards its EL1 exceptions to EL2.
-// - GL1/GL2 (Apple's guarded levels) are modelled as EL1/EL2: the virtual M1 has no SPRR/GXF
-//   (its CPU features say so), so a GL call behaves as on a machine where GXF is off.
+// - GL1/GL2 (Apple's guarded levels) are modelled as EL1/EL2: the CPU model has no SPRR/GXF
+//   permission model, so code run at GL2 behaves as at EL2 (m1n1's hosts use GL2 only to reach
+//   system registers, which the model's EL2 can).
 // - The function runs in slices with the event loop served between them, so a function that
 //   never returns hangs the firmware as it would on a Mac, without freezing the process.
 

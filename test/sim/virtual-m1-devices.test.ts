@@ -1,7 +1,9 @@
 // The j274 devices as a host sees them over the pty (apple-devices §2, §8, §9.4): addresses and
 // values from the spec; the host uses only m1n1 proxy ops.
 import test from 'ava';
-import { ptyRig } from '../link/helpers.ts';
+import { gzipSync } from 'node:zlib';
+import { ptyRig, SCRATCH } from '../link/helpers.ts';
+import { parseCpuFeatures, CPU_FEATURES_SIZE, M1_CPU_FEATURES } from '../../core/formats/cpu-features.ts';
 import { parseBootArgs, bootArgsSize, adtPhysAddress } from '../../core/formats/boot-args.ts';
 import { parseAdt, getNode, adtRegPhys } from '../../core/formats/adt/index.ts';
 
@@ -51,4 +53,16 @@ test('P_GET_BOOTARGS leads to iBoot-style boot_args and a j274 device tree the h
   t.is(adtRegPhys(uart, 0).addr, 0x235200000n);
   t.is(uart.u32Array('interrupts')[0], 605);
   t.is(getNode(adt, '/cpus/cpu4').u32('cluster-id'), 1);
+});
+
+test('the extra firmware ops are served on the machine: CPU features (§8.3) and P_GZDEC of a gzip upload (§6.6)', async (t) => {
+  const rig = await ptyRig(t);
+  const { client, proxy } = await rig.connect();
+  const ptr = await proxy.getCpuFeatures();
+  t.deepEqual(parseCpuFeatures(await client.memRead(ptr, CPU_FEATURES_SIZE)), M1_CPU_FEATURES);
+  const plain = new Uint8Array(200_000).map((_, i) => (i * 31) % 251);
+  const packed = gzipSync(plain, { level: 1 });
+  await client.memWrite(SCRATCH, packed);
+  t.is(await proxy.gzdec(SCRATCH, packed.length, SCRATCH + 0x100000n, 0x100000), plain.length);
+  t.deepEqual(await client.memRead(SCRATCH + 0x100000n, plain.length), plain);
 });
