@@ -17,6 +17,9 @@ import { createJ274Devices, type J274Devices } from './devices/index.ts';
 import { UsbPipe } from './machine/usb-pipe.ts';
 import { machineIodevBackend } from './machine/iodev-backend.ts';
 import { extraOpFamilies, KbootState, type ExtraOpDeps } from './firmware/ops/extra.ts';
+import { hvOps } from './firmware/ops/hv.ts';
+import { Hypervisor } from './hypervisor/hypervisor.ts';
+import { hvLayout } from './hypervisor/layout.ts';
 
 export { VIRTUAL_M1_LAYOUT };
 
@@ -39,6 +42,7 @@ export const DEMO_GPIO_INPUT = { pin: 10, periodTicks: 240_000n } as const;
 export class VirtualM1 {
   readonly machine: Machine;
   readonly devices: J274Devices;
+  readonly hv: Hypervisor;
   /** Where iBoot left boot_args and the ADT (rewritten at every power-on: the host may have edited them). */
   board!: InstalledBoard;
   private readonly areas: CallAreas;
@@ -70,12 +74,34 @@ export class VirtualM1 {
     };
     this.devices = createJ274Devices(deviceContext(this.machine, areas.secondaryEntry), { onUartTx: options.onUart0 });
     for (const d of this.devices.all) this.machine.addDevice(d.base, d.size, d, d.name);
+    const aic = this.devices.aic;
+    this.hv = new Hypervisor({
+      machine: this.machine,
+      layout: hvLayout(VIRTUAL_M1_LAYOUT.m1n1Base),
+      ramBase: VIRTUAL_M1_LAYOUT.ramBase,
+      m1n1Base: VIRTUAL_M1_LAYOUT.m1n1Base,
+      aic: { base: aic.base, size: aic.size, maxIrq: 896 },
+      vuartPipe: (iodev) => {
+        const pipe = this.vuartPipes.get(iodev);
+        return (
+          pipe && {
+            canRead: () => (pipe.open ? pipe.available : 0),
+            readByte: () => pipe.read(1)[0]!,
+            canWrite: () => pipe.open,
+            writeByte: (b) => void pipe.write(Uint8Array.of(b)),
+          }
+        );
+      },
+      // AIC SW_SET / SW_CLR (apple-devices §2.2).
+      setSoftwareIrq: (irq, level) => void this.memory.write(aic.base + (level ? 0x4000n : 0x4080n) + BigInt(irq >> 5) * 4n, 4, 1n << BigInt(irq & 31)),
+    });
     this.powerOn();
   }
 
   /** What iBoot and m1n1's start-up leave behind, at power-on and after every reset. */
   private powerOn(): void {
     this.machine.resetCores();
+    this.hv.reset();
     for (const d of this.devices.all) d.reset?.();
     this.board = installBoard(this.memory, VIRTUAL_M1_LAYOUT);
     installCallAreas(this.machine, this.areas);
@@ -108,9 +134,14 @@ export class VirtualM1 {
       ops: createDefaultOpTable()
         .add(heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData }))
         .add(callOps(this.cpu))
-        .add(smpOps(this.cpu)),
+        .add(smpOps(this.cpu))
+        .add(hvOps(this.hv)),
       machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, bootArgsAddr: this.board.bootArgsAddr, chipId: 0x8103 },
       onConsole: this.options.onConsole,
+      // Any byte from the host while the guest runs is a user interrupt at the next tick (§9.8).
+      onBytesWhileBusy: () => {
+        if (this.hv.running) this.hv.userInterrupt = true;
+      },
     });
     for (const family of extraOpFamilies(this.extraDeps)) fw.ops.add(family);
     this.channels.push(fw);

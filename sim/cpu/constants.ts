@@ -120,6 +120,13 @@ export const HCR = {
   E2H: 1n << 34n,
 } as const;
 
+/**
+ * HACR_EL2 trap bits (Apple; §9.1 lists the ones m1n1's host sets). The model implements the
+ * IPI bit: EL1 accesses to the fast-IPI registers trap to EL2, so the hypervisor can virtualise
+ * IPI_SR_EL1 (§9.5).
+ */
+export const HACR = { IPI: 1n << 16n } as const;
+
 /** MDCR_EL2 bits (§9.11). */
 export const MDCR = { TDE: 1n << 8n, TDA: 1n << 9n, TDOSA: 1n << 10n, TDRA: 1n << 11n } as const;
 /** MDSCR_EL1 bits (§9.11; KDE is bit 13 in the architecture). */

@@ -8,7 +8,7 @@
 // cache rebuilds and interrupt re-evaluation happen in one place (core.ts).
 
 import { HvdbgError } from '../../core/errors.ts';
-import { HCR, MDCR } from './constants.ts';
+import { HACR, HCR, MDCR } from './constants.ts';
 import { SYSREG_DEFS, type SysregDef } from './sysreg-table.ts';
 
 export interface SysregHooks {
@@ -73,6 +73,7 @@ export class SysregFile {
     }
     if (write ? def.readOnly : def.writeOnly) return SYSREG_UNDEFINED;
     if (el === 1 && def.trap && this.trapsToEl2(def, write)) return SYSREG_TRAP_EL2;
+    if (el === 1 && def.effect === 'ipi' && (this.get('HACR_EL2') & HACR.IPI) !== 0n) return SYSREG_TRAP_EL2;
     return def;
   }
 

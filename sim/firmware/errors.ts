@@ -39,7 +39,7 @@ export interface FaultInfo {
  * - `UNHANDLED_EXCEPTION`: a fault with the guard off (§5);
  * - `FIRMWARE_PANIC`: an op handler of the model threw (a bug in the model, reported, not fatal to the process).
  */
-export type ResetCause = 'P_REBOOT' | 'UNHANDLED_EXCEPTION' | 'FIRMWARE_PANIC';
+export type ResetCause = 'P_REBOOT' | 'UNHANDLED_EXCEPTION' | 'FIRMWARE_PANIC' | 'GUEST_EXCEPTION_UNHANDLED';
 
 export interface ResetReason {
   readonly cause: ResetCause;

@@ -14,11 +14,18 @@ import type { Machine } from './machine.ts';
 
 const SPSR_DAIF = 0xf << 6;
 
+/** The SoC's CPU count: the AIC's CPU interfaces and the cpu-impl blocks exist for all of them. */
+const SOC_CPUS = 8;
+
+/**
+ * A machine built with fewer cores is a Mac mini whose missing cores never leave reset: their
+ * registers answer, a PMGR start does nothing.
+ */
 export function deviceContext(machine: Machine, m1n1SecondaryEntry: bigint): DeviceContext {
   return {
     now: () => machine.clock.now(),
     currentCpu: () => machine.currentCpu,
-    cpuCount: machine.cpuCount,
+    cpuCount: SOC_CPUS,
     setIrq: (cpu, level) => machine.cores[cpu]?.setIrq(level),
     setFiq: (cpu, level) => machine.cores[cpu]?.setFiq(level),
     startCpu: (cpu, rvbar) => {
