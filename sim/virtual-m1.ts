@@ -18,8 +18,12 @@ import { UsbPipe } from './machine/usb-pipe.ts';
 import { machineIodevBackend } from './machine/iodev-backend.ts';
 import { extraOpFamilies, KbootState, type ExtraOpDeps } from './firmware/ops/extra.ts';
 import { hvOps } from './firmware/ops/hv.ts';
+import { nextStageOps, type NextStageSink } from './firmware/ops/next-stage.ts';
+import { enterLevel } from './machine/core-context.ts';
 import { Hypervisor } from './hypervisor/hypervisor.ts';
 import { hvLayout } from './hypervisor/layout.ts';
+import { createDcpCoprocessor, type DcpCoprocessor } from './coproc/index.ts';
+import { createDcpEndpoint, type DcpEndpoint } from './coproc/dcp/dcp-endpoint.ts';
 
 export { VIRTUAL_M1_LAYOUT };
 
@@ -43,6 +47,10 @@ export class VirtualM1 {
   readonly machine: Machine;
   readonly devices: J274Devices;
   readonly hv: Hypervisor;
+  /** The display coprocessor: ASC mailbox + RTKit, dart-dcp, dart-disp0 (apple-devices §4–§7, §9.4). */
+  readonly dcp: DcpCoprocessor;
+  /** Its RTKit application endpoint 0x37 (the DCP firmware model, §7.14). */
+  readonly dcpep: DcpEndpoint;
   /** Where iBoot left boot_args and the ADT (rewritten at every power-on: the host may have edited them). */
   board!: InstalledBoard;
   private readonly areas: CallAreas;
@@ -53,12 +61,25 @@ export class VirtualM1 {
   private readonly cpu: CpuBackend;
   /** What the extra op families share across channels (one m1n1, one kboot state, one iodev table). */
   private readonly extraDeps: ExtraOpDeps;
+  /** Where m1n1 jumps when its proxy session ends with a next stage (P_VECTOR, P_KBOOT_BOOT). */
+  private nextStage: { entry: bigint; args: readonly bigint[] } | undefined;
+  private readonly stages: NextStageSink;
 
   constructor(private readonly options: VirtualM1Options = {}) {
     this.log = options.onLog ?? (() => {});
     this.machine = new Machine({ cpus: options.cpus ?? 8, log: this.log });
     const areas = (this.areas = callAreas(VIRTUAL_M1_LAYOUT.m1n1Base));
     this.cpu = machineCpuBackend(this.machine, areas);
+    this.stages = {
+      set: (entry, args) => void (this.nextStage = { entry, args }),
+      // Model choice: m1n1's copy of a kernel's device tree at +28 MiB of its image region.
+      placeDeviceTree: (bytes) => {
+        const at = VIRTUAL_M1_LAYOUT.m1n1Base + 0x1c0_0000n;
+        this.memory.writeBlock(at, bytes, 0, bytes.length);
+        return at;
+      },
+      el3Thunk: areas.el3Thunk,
+    };
     const fb = VIRTUAL_M1_LAYOUT.framebuffer;
     this.extraDeps = {
       adt: () => this.board.adt,
@@ -72,9 +93,19 @@ export class VirtualM1 {
       // Model choice: m1n1's static structures (CPU features, carve-out list) at +0x3000 of its image.
       statics: { base: VIRTUAL_M1_LAYOUT.m1n1Base + 0x3000n, size: 0x1000 },
     };
-    this.devices = createJ274Devices(deviceContext(this.machine, areas.secondaryEntry), { onUartTx: options.onUart0 });
+    const ctx = deviceContext(this.machine, areas.secondaryEntry);
+    this.devices = createJ274Devices(ctx, { onUartTx: options.onUart0 });
     for (const d of this.devices.all) this.machine.addDevice(d.base, d.size, d, d.name);
     const aic = this.devices.aic;
+    // The DCP after the AIC it interrupts. Only dcp (0x231c00000), dart-dcp and dart-disp0 are
+    // mapped (§9.4); disp0 itself is not: its reg[5] lies inside the PMGR window.
+    this.dcpep = createDcpEndpoint();
+    this.dcp = createDcpCoprocessor(ctx, {
+      memory: this.memory,
+      aicLine: (irq, level) => aic.setLine(irq, level),
+      endpoints: [this.dcpep],
+    });
+    for (const d of this.dcp.devices) this.machine.addDevice(d.base, d.size, d, d.name);
     this.hv = new Hypervisor({
       machine: this.machine,
       layout: hvLayout(VIRTUAL_M1_LAYOUT.m1n1Base),
@@ -103,6 +134,7 @@ export class VirtualM1 {
     this.machine.resetCores();
     this.hv.reset();
     for (const d of this.devices.all) d.reset?.();
+    for (const d of this.dcp.devices) d.reset?.();
     this.board = installBoard(this.memory, VIRTUAL_M1_LAYOUT);
     installCallAreas(this.machine, this.areas);
     // m1n1 points every unlocked RVBAR at its own secondary entry (apple-devices §8.4).
@@ -135,7 +167,8 @@ export class VirtualM1 {
         .add(heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData }))
         .add(callOps(this.cpu))
         .add(smpOps(this.cpu))
-        .add(hvOps(this.hv)),
+        .add(hvOps(this.hv))
+        .add(nextStageOps(this.cpu, this.extraDeps.kboot, this.stages)),
       machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, bootArgsAddr: this.board.bootArgsAddr, chipId: 0x8103 },
       onConsole: this.options.onConsole,
       // Any byte from the host while the guest runs is a user interrupt at the next tick (§9.8).
@@ -152,6 +185,18 @@ export class VirtualM1 {
   private async serveForever(fw: FirmwareProxy): Promise<void> {
     for (;;) {
       const code = await fw.runTopLevel();
+      const next = this.nextStage;
+      if (next && code !== EXIT_TARGET_RESET && code !== EXIT_TARGET_SLEEP) {
+        // m1n1 is gone: CPU 0 runs the next stage at EL2 and this channel stays silent.
+        this.nextStage = undefined;
+        this.log(`iodev ${fw.iodev}: m1n1 jumps to the next stage at 0x${next.entry.toString(16)}`);
+        const boot = this.machine.core(0);
+        for (let i = 0; i < 5; i++) boot.setX(i, next.args[i] ?? 0n);
+        enterLevel(boot, 2, 1, Number(next.entry), 0xf << 6);
+        this.machine.owner[0] = 'raw';
+        this.machine.kickBackground();
+        return;
+      }
       if (code === EXIT_TARGET_SLEEP) {
         this.log(`iodev ${fw.iodev}: CPU asleep (P_SLEEP); the channel stays silent`);
         return;

@@ -193,10 +193,12 @@ export class Hypervisor implements HvBackend {
     m.owner[0] = 'guest';
     this.running = true;
     this.exitAll = false;
+    m.backgroundPaused = true;
     try {
       await this.runLoop();
     } finally {
       this.running = false;
+      m.backgroundPaused = false;
       for (let cpu = 0; cpu < m.cpuCount; cpu++) if (m.owner[cpu] === 'guest') m.owner[cpu] = 'firmware';
       this.parked.clear();
       this.pending.length = 0;

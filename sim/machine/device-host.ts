@@ -43,6 +43,7 @@ export function deviceContext(machine: Machine, m1n1SecondaryEntry: bigint): Dev
       enterLevel(core, 2, 1, Number(pc), SPSR_DAIF);
       machine.owner[cpu] = 'raw';
       machine.log(`CPU ${cpu} released by PMGR at 0x${pc.toString(16)} (EL2, MMU off)`);
+      machine.kickBackground();
     },
     stopCpu: (cpu) => {
       const core = machine.cores[cpu];

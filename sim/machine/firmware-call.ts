@@ -27,6 +27,8 @@ export type CallLevel = 'el2' | 'el1' | 'el0' | 'gl2' | 'gl1';
 const EL_OF: Record<CallLevel, number> = { el2: 2, gl2: 2, el1: 1, gl1: 1, el0: 0 };
 
 const B_SELF = 0x14000000;
+const SMC_42 = 0xd4000543;
+const RET = 0xd65f03c0;
 const HVC_VECTOR = 0xd4000002; // hvc #imm16 = HVC_VECTOR | imm16 << 5
 const VECTOR_HVC_BASE = 0xe100;
 const SPSR_DAIF = 0xf << 6;
@@ -40,18 +42,22 @@ export interface CallAreas {
   readonly el1Vectors: bigint;
   /** m1n1's secondary-CPU entry, which it writes into every RVBAR (apple-devices §8.4). */
   readonly secondaryEntry: bigint;
+  /** m1n1's el3_call thunk: `smc #42; ret`. */
+  readonly el3Thunk: bigint;
   /** Top of CPU n's call stack = stacksTop − n × stackSize. */
   readonly stacksTop: bigint;
   readonly stackSize: bigint;
 }
 
 export function callAreas(m1n1Base: bigint): CallAreas {
-  return { returnStub: m1n1Base + 0x1000n, el1Vectors: m1n1Base + 0x2000n, secondaryEntry: m1n1Base + 0x4000n, stacksTop: m1n1Base + 0x80000n, stackSize: 0x8000n };
+  return { returnStub: m1n1Base + 0x1000n, el1Vectors: m1n1Base + 0x2000n, secondaryEntry: m1n1Base + 0x4000n, el3Thunk: m1n1Base + 0x1010n, stacksTop: m1n1Base + 0x80000n, stackSize: 0x8000n };
 }
 
 /** Writes the return stub and the EL1 vector stubs into RAM (on power-on and after a reset). */
 export function installCallAreas(machine: Machine, areas: CallAreas): void {
   machine.memory.write(areas.returnStub, 4, BigInt(B_SELF));
+  machine.memory.write(areas.el3Thunk, 4, BigInt(SMC_42));
+  machine.memory.write(areas.el3Thunk + 4n, 4, BigInt(RET));
   for (let entry = 0; entry < 16; entry++) {
     const word = (HVC_VECTOR | ((VECTOR_HVC_BASE + entry) << 5)) >>> 0;
     machine.memory.write(areas.el1Vectors + BigInt(entry * 0x80), 4, BigInt(word));

@@ -52,6 +52,9 @@ export class Machine {
   /** Cores a PMGR stop request will stop at their next WFI/WFE (apple-devices §8.6). */
   readonly stopAtNextWait = new Set<number>();
   private readonly trapHandlers = new Map<CoreOwner, TrapHandler>();
+  private backgroundActive = false;
+  /** While true (the hypervisor's guest loop runs the raw cores itself) the background runner waits. */
+  backgroundPaused = false;
   readonly log: (line: string) => void;
 
   constructor(options: MachineOptions = {}) {
@@ -114,6 +117,26 @@ export class Machine {
 
   schedule(atTick: bigint, fn: () => void): ScheduledEvent {
     return this.clock.schedule(atTick, fn);
+  }
+
+  /**
+   * Runs cores that execute raw code outside m1n1 (released by a PMGR start, or the next stage
+   * after P_VECTOR / P_KBOOT_BOOT) in the background, a slice at a time, until none is left.
+   */
+  kickBackground(): void {
+    if (this.backgroundActive) return;
+    this.backgroundActive = true;
+    const raw: ReadonlySet<CoreOwner> = new Set(['raw']);
+    const slice = (): void => {
+      if (!this.owner.includes('raw')) {
+        this.backgroundActive = false;
+        return;
+      }
+      if (!this.backgroundPaused) for (let i = 0; i < 64; i++) this.runRound(raw);
+      // Unreferenced: spinning cores alone do not keep the process alive (the channels do).
+      setImmediate(slice).unref();
+    };
+    setImmediate(slice).unref();
   }
 
   /**
