@@ -101,6 +101,13 @@ function runFirmwareHook(hv: Hypervisor, op: AlignedOp, handler: bigint, view: D
     if (evt) hv.traceQueue?.pushIrq(evt);
     return true;
   }
+  const virtio = hv.virtio.get(handler);
+  if (virtio) {
+    const r = virtio.access(op.ipa, op.write, value);
+    if (!op.write) writeValue(view, op.width, r.value);
+    if (r.notifications) hv.virtioPending.push(...r.notifications);
+    return true;
+  }
   hv.fw?.console(`HV: no firmware hook at 0x${handler.toString(16)} for IPA 0x${op.ipa.toString(16)}\n`);
   return false;
 }

@@ -18,6 +18,7 @@ import { TraceEventQueue } from '../hv/trace-events.ts';
 import { IrqTraceState } from '../hv/irq-trace.ts';
 import { Vuart, type VuartPipe } from '../hv/vuart.ts';
 import { SpteType, softwareDescriptor } from '../hv/descriptors.ts';
+import { VirtioDevice, readVirtioConfig, encodeVirtioInfo, type VirtioNotification } from '../hv/virtio.ts';
 import type { FirmwareServices } from '../firmware/op-table.ts';
 import type { HvBackend } from '../firmware/ops/hv.ts';
 import type { Machine, CoreOwner } from '../machine/machine.ts';
@@ -54,6 +55,10 @@ export class Hypervisor implements HvBackend {
   readonly ipiPending: boolean[];
   readonly irqTrace: IrqTraceState;
   vuart: Vuart | undefined;
+  /** Emulated virtio-mmio devices by their firmware hook address (§12). */
+  readonly virtio = new Map<bigint, VirtioDevice>();
+  /** Notifications raised by the current trap, turned into VIRTIO sessions after it. */
+  readonly virtioPending: VirtioNotification[] = [];
   /** Exits waiting for the host, in arrival order. */
   readonly pending: ParkedExit[] = [];
   readonly parked = new Set<number>();
@@ -87,6 +92,8 @@ export class Hypervisor implements HvBackend {
   reset(): void {
     this.stage2 = undefined;
     this.vuart = undefined;
+    this.virtio.clear();
+    this.virtioPending.length = 0;
     this.pending.length = 0;
     this.parked.clear();
     this.running = false;
@@ -174,6 +181,22 @@ export class Hypervisor implements HvBackend {
       this.wdtCpu = cpu;
       this.machine.owner[cpu] = 'firmware';
     }
+  }
+
+  /** P_HV_MAP_VIRTIO (§12): a virtio-mmio device over 4 KiB at `base`, configured from `confPtr`. */
+  mapVirtio(fw: FirmwareServices, base: bigint, confPtr: bigint): void {
+    const conf = readVirtioConfig(this.machine.memory, confPtr);
+    if (!conf) {
+      fw.console(`HV: cannot read the virtio configuration at 0x${confPtr.toString(16)}\n`);
+      return;
+    }
+    const handler = this.deps.layout.hooks.virtio + BigInt(this.virtio.size) * 0x10n;
+    this.virtio.set(handler, new VirtioDevice(base, conf, this.machine.memory, this.deps.setSoftwareIrq));
+    this.map(base, softwareDescriptor(SpteType.HOOK, handler), 0x1000n, 0n);
+  }
+
+  virtioPutBuffer(base: bigint, queue: number, idx: number, length: number): void {
+    for (const dev of this.virtio.values()) if (dev.base === base) dev.putBuffer(queue, idx, length);
   }
 
   pinCpu(cpu: number): void {
@@ -289,6 +312,16 @@ export class Hypervisor implements HvBackend {
 
   private async handleExit(exit: ParkedExit): Promise<void> {
     const core = this.machine.core(exit.cpu);
+    if (exit.kind === 'virtio') {
+      // One START_HV / VIRTIO session per new available entry (§12); ELR was advanced in the trap.
+      const slot = this.deps.layout.virtioInfo + BigInt(exit.cpu) * 0x20n;
+      for (const n of this.virtioPending.splice(0)) {
+        const info = encodeVirtioInfo(n);
+        this.machine.memory.writeBlock(slot, info, 0, info.length);
+        if ((await this.session(exit.cpu, StartReason.START_HV, HvEvent.VIRTIO, slot)) === 'exit') return;
+      }
+      return this.unpark(exit.cpu, 0n);
+    }
     if (exit.kind === 'dabort') {
       const result = await emulateParked(this, core, exit);
       if (result === 'exit') return;

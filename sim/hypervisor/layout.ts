@@ -10,7 +10,9 @@ export interface HvLayout {
   /** 16 KiB-aligned arena the stage-2 tables are allocated from (§10.1). */
   readonly stage2Arena: { readonly base: bigint; readonly size: bigint };
   /** "Handler addresses" of the firmware's own hooks (stored in HOOK descriptors, §10.2). */
-  readonly hooks: { readonly vuart: bigint; readonly aic: bigint };
+  readonly hooks: { readonly vuart: bigint; readonly aic: bigint; readonly virtio: bigint };
+  /** The VIRTIO callback's `extra` of CPU n (§12) = virtioInfo + n × 0x20. */
+  readonly virtioInfo: bigint;
 }
 
 export function hvLayout(m1n1Base: bigint): HvLayout {
@@ -18,6 +20,7 @@ export function hvLayout(m1n1Base: bigint): HvLayout {
     excInfo: m1n1Base + 0x10000n,
     hookData: m1n1Base + 0x14000n,
     stage2Arena: { base: m1n1Base + 0x80_0000n, size: 0x100_0000n },
-    hooks: { vuart: m1n1Base + 0x20000n, aic: m1n1Base + 0x20100n },
+    hooks: { vuart: m1n1Base + 0x20000n, aic: m1n1Base + 0x20100n, virtio: m1n1Base + 0x21000n },
+    virtioInfo: m1n1Base + 0x15000n,
   };
 }

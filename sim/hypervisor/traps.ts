@@ -14,7 +14,7 @@ export interface ParkedExit {
   readonly reason: number;
   readonly code: number;
   /** 'dabort': emulate first (a proxy hook on the page), forward if that fails. */
-  readonly kind: 'sync' | 'dabort' | 'event';
+  readonly kind: 'sync' | 'dabort' | 'event' | 'virtio';
 }
 
 const CTL_FIRING = 5n; // ENABLE | ISTATUS, IMASK clear
@@ -37,6 +37,10 @@ export function handleGuestTrap(hv: Hypervisor, core: Core, syn: Syndrome): void
   const dfsc = syn.iss & 0x3f;
   if (syn.ec === EC.DABORT_LOWER && hv.stage2 && dfsc >= 0x04 && dfsc <= 0x0f) {
     const r = emulateInTrap(hv, core);
+    if (r === 'emulated' && hv.virtioPending.length > 0) {
+      core.sysregs.set('ELR_EL2', core.sysregs.get('ELR_EL2') + 4n);
+      return hv.park({ cpu, reason: StartReason.START_HV, code: HvEvent.VIRTIO, kind: 'virtio' }, core);
+    }
     if (r === 'emulated') return resumeGuest(core, 4n);
     if (r === 'retry') return resumeGuest(core);
     if (r === 'needs-host') return hv.park({ cpu, reason: StartReason.START_EXCEPTION_LOWER, code: ExcCode.EXC_SYNC, kind: 'dabort' }, core);

@@ -3,8 +3,7 @@
 // op table types.
 //
 // P_HV_START answers only when the hypervisor exits (§9.1): meanwhile the guest runs and the
-// callbacks arrive as nested sessions. P_HV_MAP always answers 0 (§10.2, §15). P_HV_MAP_VIRTIO
-// and P_VIRTIO_PUT_BUFFER are not modelled: they answer S_BADCMD (documented in docs/).
+// callbacks arrive as nested sessions. P_HV_MAP always answers 0 (§10.2, §15).
 
 import type { FirmwareServices, OpFamily } from '../op-table.ts';
 
@@ -24,6 +23,8 @@ export interface HvBackend {
   writeHcr(value: bigint): void;
   exitCpu(cpu: number): void;
   addTime(ticks: bigint): void;
+  mapVirtio(fw: FirmwareServices, base: bigint, confPtr: bigint): void;
+  virtioPutBuffer(base: bigint, queue: number, idx: number, length: number): void;
 }
 
 const asCpu = (v: bigint): number => Number(BigInt.asIntN(64, v));
@@ -50,6 +51,11 @@ export function hvOps(hv: HvBackend): OpFamily {
       { name: 'P_HV_WRITE_HCR', handler: (a) => (hv.writeHcr(a[0]!), 0n) },
       { name: 'P_HV_EXIT_CPU', handler: (a) => (hv.exitCpu(asCpu(a[0]!)), 0n) },
       { name: 'P_HV_ADD_TIME', handler: (a) => (hv.addTime(BigInt.asIntN(64, a[0]!)), 0n) },
+      { name: 'P_HV_MAP_VIRTIO', handler: (a, ctx) => (hv.mapVirtio(ctx.firmware, a[0]!, a[1]!), 0n) },
+      {
+        name: 'P_VIRTIO_PUT_BUFFER',
+        handler: (a) => (hv.virtioPutBuffer(a[0]!, Number(a[1]! & 0xffffn), Number(a[2]! & 0xffffn), Number(a[3]! & 0xffffffffn)), 0n),
+      },
     ],
   };
 }
