@@ -47,7 +47,8 @@ test('per-request timeoutMs and the label option name things in the message', as
 });
 
 test('bytes arriving keep a slow request alive: the watchdog measures silence, not duration', async (t) => {
-  const { client, target } = harness({ timeoutMs: 60 });
+  // 8 bytes 100 ms apart: the reply comes after twice the timeout, never after a silence as long.
+  const { client, target } = harness({ timeoutMs: 400 });
   target.on(OP.P_READ32, () => {
     let n = 0;
     const tick = setInterval(() => {
@@ -56,7 +57,7 @@ test('bytes arriving keep a slow request alive: the watchdog measures silence, n
         clearInterval(tick);
         target.proxyReply(OP.P_READ32, 9n);
       }
-    }, 20);
+    }, 100);
     return 'defer';
   });
   t.is(await client.proxy(OP.P_READ32, [0n]), 9n);
