@@ -4,12 +4,14 @@ import { benchCodec } from './codec.bench.ts';
 import { benchLink } from './link.bench.ts';
 import { benchCpu } from './cpu.bench.ts';
 import { benchCpuState } from './cpu-state.bench.ts';
+import { benchMailbox } from './mailbox.bench.ts';
 
 const sections: Record<string, () => string[] | Promise<string[]>> = {
   codec: benchCodec,
   link: benchLink,
   'cpu-state': benchCpuState,
   cpu: benchCpu,
+  mailbox: benchMailbox,
 };
 
 const wanted = process.argv.slice(2);

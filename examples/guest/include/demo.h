@@ -13,6 +13,7 @@ struct demo_stats {
     u32 sw_irqs;
     u32 gpio_irqs;
     u32 gpio_toggles;
+    u32 dcp_swaps;
     u32 fib_result;
     u32 tree_sum;
     u32 detours;
@@ -31,6 +32,7 @@ void demo_step_failed(const char *what);
 void run_debug_demo(void);          /* debug-demo.c */
 double newton_sqrt(double x);       /* float-demo.c: the one FP computation */
 void run_float_demo(void);
+void dcp_demo(void);                /* dcp-demo.c */
 void gpio_demo(void);               /* gpio-demo.c */
 void irq_demo(void);                /* irq-demo.c */
 void smp_demo(void);                /* smp.c */

@@ -41,6 +41,15 @@
 #define CPU_IMPL_RVBAR          0x0
 #define RVBAR_LOCK              1UL
 
+/* §7, §9.4: the DCP (an ASC; mailbox at +0x8000), its DART (stream 0) and the display pipe's. */
+#define J274_DCP_BASE           0x231c00000UL
+#define J274_DART_DCP_BASE      0x23130c000UL
+#define J274_DART_DISP0_BASE    0x231304000UL
+#define J274_DCP_ASC_DRAM_MASK  0xf00000000UL
+#define J274_DCP_SID            0
+#define J274_DISP0_REG5         0x23b738000UL /* disp0 reg[5]: + 0x14 is rt_bw_config's scratch (§7.6) */
+#define J274_DISP0_REG6         0x23bc3c000UL /* disp0 reg[6]: the doorbell */
+
 #define J274_CPUS               8   /* cluster 0: E-cores 0-3, cluster 1: P-cores 4-7 (§8.1) */
 
 /*

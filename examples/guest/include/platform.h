@@ -30,6 +30,18 @@ struct cpu_desc {
     bool boot;         /* ADT state == "running" */
 };
 
+/* The display coprocessor and its DARTs (apple-devices §7, §9.4). */
+struct dcp_desc {
+    bool present;       /* false: the ADT has no /arm-io/dcp (the guest skips the DCP step) */
+    u64 asc_base;       /* /arm-io/dcp reg[0]; mailbox at +0x8000 */
+    u64 dart_base;      /* /arm-io/dart-dcp reg[0] */
+    u64 disp0_dart_base;
+    u64 dram_mask;      /* iop-dcp-nub asc-dram-mask */
+    u64 vm_base;        /* dart-dcp vm-base (0 if absent) */
+    u32 sid;            /* mapper-dcp reg */
+    u64 disp0_reg5, disp0_reg6;
+};
+
 struct platform {
     const struct boot_args *boot_args;
     bool from_adt;      /* the addresses below came from the ADT, not j274.h */
@@ -39,6 +51,7 @@ struct platform {
     u64 pmgr_base;
     u32 ncpus;
     struct cpu_desc cpus[J274_CPUS];
+    struct dcp_desc dcp;
 };
 
 extern struct platform platform;

@@ -1,7 +1,7 @@
 /*
  * A minimal Apple Device Tree reader (m1n1-protocol.md §8.4, apple-devices §9.1): enough to find
- * the device bases (/arm-io/{uart0,aic,gpio,pmgr} reg[0] through /arm-io ranges) and the CPUs
- * (/cpus/cpuN: cpu-id, reg, cpu-impl-reg, state) — as a real OS would, instead of trusting
+ * the device bases (/arm-io/{uart0,aic,gpio,pmgr} reg[0] through /arm-io ranges), the CPUs
+ * (/cpus/cpuN: cpu-id, reg, cpu-impl-reg, state) and the DCP with its DARTs — as a real OS would, instead of trusting
  * j274.h. Every read is bounds-checked: a bad ADT makes the guest fall back to the constants.
  * Reads are byte-wise: ADT values are only 4-byte aligned and the MMU is off (Device memory).
  */
@@ -122,16 +122,17 @@ static const u8 *child_named(const u8 *node, const char *name)
     return NULL;
 }
 
-/* reg[0] of /arm-io/<name>, translated through /arm-io's ranges to a physical address (§9.1). */
-static u64 arm_io_reg0(const u8 *root, const u8 *arm_io, const char *name)
+/* reg[index] of /arm-io/<name>, translated through /arm-io's ranges to a physical address (§9.1). */
+static u64 arm_io_reg(const u8 *root, const u8 *arm_io, const char *name, u32 index)
 {
     const u8 *node = child_named(arm_io, name);
     u32 len, rlen;
     const u8 *reg = node ? get_prop(node, "reg", &len) : NULL;
     u32 ac = prop_u32(arm_io, "#address-cells", 2), sc = prop_u32(arm_io, "#size-cells", 2);
     u32 pac = prop_u32(root, "#address-cells", 2);
-    if (!reg || ac < 1 || ac > 2 || sc > 2 || pac < 1 || pac > 2 || len < 4 * ac)
+    if (!reg || ac < 1 || ac > 2 || sc > 2 || pac < 1 || pac > 2 || len < 4 * (ac + sc) * index + 4 * ac)
         return 0;
+    reg += 4 * (ac + sc) * index;
     u64 addr = ac == 2 ? rd64(reg) : rd32(reg);
     const u8 *ranges = get_prop(arm_io, "ranges", &rlen);
     u32 entry = 4 * (ac + pac + sc);
@@ -144,6 +145,52 @@ static u64 arm_io_reg0(const u8 *root, const u8 *arm_io, const char *name)
             return addr - bus + parent;
     }
     return addr;
+}
+
+static u64 arm_io_reg0(const u8 *root, const u8 *arm_io, const char *name)
+{
+    return arm_io_reg(root, arm_io, name, 0);
+}
+
+/* A u32 or u64 property (e.g. asc-dram-mask, vm-base), or `fallback`. */
+static u64 prop_u64(const u8 *node, const char *prop, u64 fallback)
+{
+    u32 len;
+    const u8 *v = node ? get_prop(node, prop, &len) : NULL;
+    return !v ? fallback : len >= 8 ? rd64(v) : len >= 4 ? rd32(v) : fallback;
+}
+
+/*
+ * The display coprocessor (apple-devices §7, §9.4): /arm-io/dcp reg[0] and its first child's
+ * asc-dram-mask, /arm-io/dart-dcp reg[0], vm-base and its mapper's reg (the SID), dart-disp0,
+ * and disp0 reg[5]/reg[6] (the doorbell registers of rt_bw_config, §7.6). An ADT without a
+ * dcp node means the machine has none: the guest then leaves it alone.
+ */
+static void read_dcp(const u8 *root, const u8 *arm_io)
+{
+    const u8 *dcp = child_named(arm_io, "dcp");
+    const u8 *dart = child_named(arm_io, "dart-dcp");
+    u64 asc = arm_io_reg0(root, arm_io, "dcp"), dart_base = arm_io_reg0(root, arm_io, "dart-dcp");
+    platform.dcp.present = dcp && dart && asc && dart_base;
+    if (!platform.dcp.present)
+        return;
+    platform.dcp.asc_base = asc;
+    platform.dcp.dart_base = dart_base;
+    const u8 *nub = children_of(dcp);
+    if (nub && rd32(dcp + 4) > 0)
+        platform.dcp.dram_mask = prop_u64(nub, "asc-dram-mask", platform.dcp.dram_mask);
+    const u8 *mapper = children_of(dart);
+    if (mapper && rd32(dart + 4) > 0)
+        platform.dcp.sid = prop_u32(mapper, "reg", platform.dcp.sid);
+    platform.dcp.vm_base = prop_u64(dart, "vm-base", 0);
+    u64 disp0_dart = arm_io_reg0(root, arm_io, "dart-disp0");
+    u64 reg5 = arm_io_reg(root, arm_io, "disp0", 5), reg6 = arm_io_reg(root, arm_io, "disp0", 6);
+    if (disp0_dart)
+        platform.dcp.disp0_dart_base = disp0_dart;
+    if (reg5 && reg6) {
+        platform.dcp.disp0_reg5 = reg5;
+        platform.dcp.disp0_reg6 = reg6;
+    }
 }
 
 static void read_cpus(const u8 *cpus)
@@ -202,6 +249,7 @@ bool platform_from_adt(const struct boot_args *ba)
     const u8 *cpus = child_named(root, "cpus");
     if (cpus)
         read_cpus(cpus);
+    read_dcp(root, arm_io);
     platform.from_adt = true;
     return true;
 }
@@ -215,6 +263,15 @@ void platform_defaults(void)
     platform.gpio_base = J274_GPIO_BASE;
     platform.pmgr_base = J274_PMGR_BASE;
     platform.ncpus = J274_CPUS;
+    platform.dcp.present = true; /* no ADT to say otherwise: j274 has one */
+    platform.dcp.asc_base = J274_DCP_BASE;
+    platform.dcp.dart_base = J274_DART_DCP_BASE;
+    platform.dcp.disp0_dart_base = J274_DART_DISP0_BASE;
+    platform.dcp.dram_mask = J274_DCP_ASC_DRAM_MASK;
+    platform.dcp.sid = J274_DCP_SID;
+    platform.dcp.vm_base = 0;
+    platform.dcp.disp0_reg5 = J274_DISP0_REG5;
+    platform.dcp.disp0_reg6 = J274_DISP0_REG6;
     for (u32 i = 0; i < J274_CPUS; i++) {
         platform.cpus[i].cpu_id = i;
         platform.cpus[i].cluster = i >> 2;

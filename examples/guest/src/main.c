@@ -21,8 +21,8 @@ static void print_summary(void)
 {
     const struct demo_stats *s = &demo_stats;
     kprintf("demo: summary: %u secondary CPU(s), %u AIC IPI(s) and %u fast IPI(s) sent, %u software IRQ(s), "
-            "%u GPIO IRQ(s), %u output toggle(s), fib %u, tree %u, %u detour(s), %u failure(s)\n",
-            s->cpus_started, s->ipis_sent, s->fast_ipis_sent, s->sw_irqs, s->gpio_irqs, s->gpio_toggles, s->fib_result,
+            "%u GPIO IRQ(s), %u output toggle(s), %u DCP swap(s), fib %u, tree %u, %u detour(s), %u failure(s)\n",
+            s->cpus_started, s->ipis_sent, s->fast_ipis_sent, s->sw_irqs, s->gpio_irqs, s->gpio_toggles, s->dcp_swaps, s->fib_result,
             s->tree_sum, s->detours, s->failures);
 }
 
@@ -48,6 +48,7 @@ int main(const struct boot_args *ba)
     gpio_demo();
     run_debug_demo();
     run_float_demo();
+    dcp_demo();
 
     print_summary();
     hv_puts("demo: done\n");
