@@ -127,6 +127,7 @@ export class VirtualM1 {
       setSoftwareIrq: (irq, level) => void this.memory.write(aic.base + (level ? 0x4000n : 0x4080n) + BigInt(irq >> 5) * 4n, 4, 1n << BigInt(irq & 31)),
     });
     this.powerOn();
+    this.machine.startIdleClock();
   }
 
   /** What iBoot and m1n1's start-up leave behind, at power-on and after every reset. */

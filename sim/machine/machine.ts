@@ -53,6 +53,7 @@ export class Machine {
   readonly stopAtNextWait = new Set<number>();
   private readonly trapHandlers = new Map<CoreOwner, TrapHandler>();
   private backgroundActive = false;
+  private idleTimer: NodeJS.Timeout | undefined;
   /** While true (the hypervisor's guest loop runs the raw cores itself) the background runner waits. */
   backgroundPaused = false;
   readonly log: (line: string) => void;
@@ -117,6 +118,42 @@ export class Machine {
 
   schedule(atTick: bigint, fn: () => void): ScheduledEvent {
     return this.clock.schedule(atTick, fn);
+  }
+
+  /**
+   * While nothing runs the cores (m1n1 sits in its proxy loop) time still passes on a Mac: a
+   * coprocessor answers, a GPIO input toggles. The idle clock moves every core's counter with
+   * wall time (24 MHz) and runs the device events that fall due. It stands still while the
+   * guest loop or the background runner drive the clock deterministically.
+   */
+  startIdleClock(ticksPerMs = 24_000): void {
+    if (this.idleTimer) return;
+    let last = performance.now();
+    this.idleTimer = setInterval(() => {
+      const now = performance.now();
+      const ticks = Math.floor((now - last) * ticksPerMs);
+      if (ticks <= 0) return;
+      last = now;
+      if (this.backgroundPaused || this.owner.includes('raw')) return;
+      this.advanceIdle(ticks);
+    }, 1);
+    this.idleTimer.unref();
+  }
+
+  stopIdleClock(): void {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /** Moves every core's clock `ticks` ahead, level, and runs the device events due. */
+  advanceIdle(ticks: number): void {
+    const target = Math.max(...this.cores.map((c) => c.icount)) + ticks * this.cores[0]!.instructionsPerTick;
+    for (const core of this.cores) {
+      core.icount = target;
+      core.contextChanged();
+    }
+    this.scheduler.rounds = Math.ceil(target / this.quantum);
+    this.clock.runDue();
   }
 
   /**
