@@ -44,6 +44,11 @@ export interface LogOptions {
   readonly fields?: Readonly<Record<string, unknown>>;
   /** Minimum verbosity at which this line is emitted (default 0: always). */
   readonly level?: number;
+  /**
+   * The event the line is about, when it is not the one being handled (a dependent plugin's
+   * decoder logging from inside another plugin's handler).
+   */
+  readonly at?: { readonly cpu?: number; readonly pc?: bigint; readonly seq?: number };
 }
 
 /** What every handler gets: the device, its state, output, dependencies. */
@@ -78,6 +83,11 @@ export interface DeviceContext<S> {
   read(name: string, index?: number | readonly number[]): Promise<bigint | undefined>;
   /** Guest physical memory; only while the guest waits (sync/hook handlers). UNSUPPORTED if the backend cannot. */
   readMemory(addr: bigint, size: number): Promise<Uint8Array>;
+  /**
+   * A register of any device (a DART's TTBR for a table walk), as the hardware answers it; only
+   * while the guest waits. UNSUPPORTED if the backend cannot.
+   */
+  readMmio(addr: bigint, width: number): Promise<bigint>;
   /**
    * Asks the backend to report deliveries of AIC IRQs [first, first+count) under `name`
    * (§1.7); false when the backend does not offer IRQ tracing. Registrations made during setup
@@ -144,6 +154,8 @@ export interface PluginDefinition<S = unknown, M extends RegMapDef = RegMapDef, 
   readonly migrate?: (old: unknown) => S;
   /** Per device, after attach and after every reload (derive tables from the ADT, trace IRQs). */
   readonly setup?: (ctx: DeviceContext<S>) => void;
+  /** Per device, on unload and before a reload's setup: undo what setup registered elsewhere (a dependency's decoders). */
+  readonly teardown?: (ctx: DeviceContext<S>) => void;
   /** Handlers by register name and direction; TypeScript rejects names the map lacks. */
   readonly handlers?: { readonly [N in RegNames<M>]?: RegHandlers<S, FieldNames<M, N>> };
   /** Called for every event of the plugin's ranges (after the named handler). */

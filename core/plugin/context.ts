@@ -101,9 +101,9 @@ export class HandlerContext implements MmioContext<unknown> {
       device: this.device.path,
       kind: options.kind ?? 'log',
       fields: options.fields ?? {},
-      cpu: this.cur.cpu,
-      pc: this.cur.pc,
-      seq: this.cur.seq,
+      cpu: options.at ? options.at.cpu : this.cur.cpu,
+      pc: options.at ? options.at.pc : this.cur.pc,
+      seq: options.at ? options.at.seq : this.cur.seq,
       line: `[${this.host.plugin}] ${text}`,
       severity: 'info',
     });
@@ -138,6 +138,14 @@ export class HandlerContext implements MmioContext<unknown> {
       return Promise.reject(new PluginError(PluginErrorCode.UNSUPPORTED, `${this.host.plugin}: this backend cannot read guest memory`, { plugin: this.host.plugin, hint: 'memory reads need a live hypervisor session' }));
     }
     return backend.readMemory(addr, size);
+  }
+
+  readMmio(addr: bigint, width: number): Promise<bigint> {
+    const backend = this.host.backend;
+    if (!backend.readMmio) {
+      return Promise.reject(new PluginError(PluginErrorCode.UNSUPPORTED, `${this.host.plugin}: this backend cannot read device registers`, { plugin: this.host.plugin, hint: 'register reads need a live hypervisor session' }));
+    }
+    return backend.readMmio(addr, width);
   }
 
   traceIrq(name: string, first: number, count: number): boolean {

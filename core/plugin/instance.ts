@@ -193,6 +193,7 @@ export class PluginInstance implements ContextHost {
 
   /** Stops every registration (unload). */
   close(): void {
+    this.teardownAll();
     this.closed = true;
     for (const d of this.devices.values()) this.detachDevice(d);
     this.devices.clear();
@@ -223,6 +224,18 @@ export class PluginInstance implements ContextHost {
     return true;
   }
 
+  private teardownAll(): void {
+    if (!this.def.teardown) return;
+    for (const rt of this.devices.values()) {
+      rt.ctx.beginOther({});
+      try {
+        this.def.teardown(rt.ctx);
+      } catch (err) {
+        this.handlerFailed(rt, 'teardown', undefined, err);
+      }
+    }
+  }
+
   private detachDevice(d: DeviceRuntime): void {
     for (const r of d.ranges) r.registration.dispose();
     for (const r of d.irqRegs) r.dispose();
@@ -233,6 +246,7 @@ export class PluginInstance implements ContextHost {
   /** Makes `version` current: devices, state migration, ranges (only the changed ones), setup. */
   private apply(version: PreparedVersion): void {
     const { def } = version;
+    if (this.devices.size > 0) this.teardownAll();
     const wasDisabled = this.disabled;
     this.def = def;
     this.map = version.map;

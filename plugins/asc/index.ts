@@ -65,7 +65,6 @@ export interface AscApi {
 }
 
 type Ctx = MmioContext<AscState>;
-type WithMmio = { readMmio?: (addr: bigint, width: number) => Promise<bigint> };
 
 function decoderFor(s: AscState, ep: number): EndpointRegistration | { decoder: EndpointDecoder<unknown>; owner: undefined } | undefined {
   const r = s.registered[ep];
@@ -74,18 +73,10 @@ function decoderFor(s: AscState, ep: number): EndpointRegistration | { decoder: 
   return b ? { decoder: b, owner: undefined } : undefined;
 }
 
-/**
- * Guest access for a DART walk. Register reads use the context's readMmio when the host offers
- * one; otherwise a 4-byte read of guest physical memory at the register's address.
- */
+/** Guest access for a DART walk: its registers as the hardware answers, its tables in memory. */
 function dartIo(ctx: DeviceContext<unknown>): DartIo {
-  const c = ctx as DeviceContext<unknown> & WithMmio;
   return {
-    async mmio32(addr) {
-      if (typeof c.readMmio === 'function') return Number((await c.readMmio(addr, 4)) & 0xffffffffn);
-      const b = await ctx.readMemory(addr, 4);
-      return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
-    },
+    mmio32: async (addr) => Number((await ctx.readMmio(addr, 4)) & 0xffffffffn),
     memory: (addr, size) => ctx.readMemory(addr, size),
   };
 }
@@ -109,8 +100,8 @@ async function message(ctx: Ctx, dir: Dir, v: RegValue): Promise<void> {
   const { decoder } = found;
   const owner: DeviceContext<unknown> = found.owner ?? ctx;
   const ev = ctx.event;
-  // Lines of another plugin's decoder carry the MMIO event they came from in their fields.
-  const stamp = found.owner ? { event: { seq: ev.seq, cpu: ev.cpu, pc: ev.pc, device: ctx.device.path } } : {};
+  // Another plugin's decoder logs through its own context: its lines carry this MMIO event.
+  const at = found.owner ? { seq: ev.seq, cpu: ev.cpu, pc: ev.pc } : undefined;
   let epState = s.eps[ep];
   if (!epState) s.eps[ep] = epState = (decoder.state?.() as Record<string, unknown> | undefined) ?? {};
   let walker: DartWalker | undefined;
@@ -122,7 +113,7 @@ async function message(ctx: Ctx, dir: Dir, v: RegValue): Promise<void> {
     asc: s,
     verbosity: owner.verbosity,
     out: owner,
-    log: (text, o = {}) => owner.log(`[${decoder.name}] ${text}`, { ...o, fields: { ...stamp, ...o.fields } }),
+    log: (text, o = {}) => owner.log(`[${decoder.name}] ${text}`, { ...o, ...(at ? { at } : {}) }),
     readBuffer(dva, size) {
       if (!s.route) {
         return Promise.reject(new DartWalkError('ASC_NO_DART', `${ctx.device.path}: no DART known for this ASC`, `give --tracer-config asc.darts={"${ctx.device.path}": "/arm-io/dart-…"} (apple-devices §9.6)`));

@@ -10,6 +10,7 @@
 // §7.12 live lines of every message; 2 + each call's input dump; 3 + each reply's output dump.
 
 import { definePlugin } from '../../core/plugin/api.ts';
+import type { Disposable } from '../../core/util/disposable.ts';
 import type { AscApi } from '../asc/index.ts';
 import { AFK_ENDPOINTS, afkDecoder } from './afk.ts';
 import { dcpepDecoder, initialDcpState, type DcpState } from './dcpep.ts';
@@ -23,6 +24,9 @@ export interface DcpApi {
   renderDump(text: string): string[];
 }
 
+/** This module version's endpoint registrations with the ASC tracer, by device. */
+const registrations = new Map<string, Disposable[]>();
+
 export default definePlugin({
   name: 'dcp',
   description: 'DCP RPC calls on endpoint 0x37 in the seed trace format (apple-devices §7.12, §7.13)',
@@ -33,8 +37,15 @@ export default definePlugin({
   state: (): DcpState => initialDcpState(),
   setup(ctx) {
     const asc = ctx.dep<AscApi>('asc');
-    asc.registerEndpoint(ctx, 0x37, dcpepDecoder(ctx));
-    for (const [ep, name] of Object.entries(AFK_ENDPOINTS)) asc.registerEndpoint(ctx, Number(ep), afkDecoder(name));
+    registrations.set(ctx.device.path, [
+      asc.registerEndpoint(ctx, 0x37, dcpepDecoder(ctx)),
+      ...Object.entries(AFK_ENDPOINTS).map(([ep, name]) => asc.registerEndpoint(ctx, Number(ep), afkDecoder(name))),
+    ]);
+  },
+  // Unloaded or about to be reloaded: the ASC tracer stops calling this version's decoders.
+  teardown(ctx) {
+    for (const r of registrations.get(ctx.device.path) ?? []) r.dispose();
+    registrations.delete(ctx.device.path);
   },
   api: (): DcpApi => ({ renderDump }),
 });
