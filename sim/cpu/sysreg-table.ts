@@ -1,10 +1,12 @@
-// Layer: sim/cpu. The system registers the model implements, as data. Imports this folder only.
+// Layer: sim/cpu. The system registers the model implements, as data. Imports this folder and
+// core/arch/a64's table of Apple register names.
 //
 // One row per register: encoding (op0, op1, CRn, CRm, op2), reset value, who may access it and
 // what a write sets in motion. Encodings are the architecture's; the ones the spec lists
 // (Appendix B, §9.11, apple-devices §2.5) are quoted from there. Behaviour lives in
 // sysregs.ts (storage, access rules) and core.ts (effects), keyed by `effect` and `special`.
 
+import { APPLE_SYSREGS } from '../../core/arch/a64/sysregs-apple.ts';
 import { M1_BREAKPOINTS, M1_WATCHPOINTS, M1_CNTFRQ_HZ } from './constants.ts';
 
 /** op0:op1:CRn:CRm:op2 packed as in MRS/MSR bits 20:5 (with op0 complete): op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2. */
@@ -180,7 +182,27 @@ const ROWS: Row[] = [
   ['VM_TMR_FIQ_ENA_EL2', 3, 5, 15, 1, 3, { effect: 'timer', reset: 3n }],
 ];
 
-export const SYSREG_DEFS: readonly SysregDef[] = ROWS.map(([name, op0, op1, crn, crm, op2, opts = {}]) => ({
+/**
+ * Apple's implementation-defined registers (core/arch/a64/sysregs-apple.ts) the table above does
+ * not model with an effect: plain storage, so a host's `msr`/`mrs` stubs (HID bits, AMX_CONFIG,
+ * VMKEYLO/HI, APSTS, ACTLR_EL12, …) read back what they wrote, as on an M1. EL2-only when the
+ * name says so (_EL2, _EL12, _GL2, _GL12) or op1 selects EL2.
+ */
+function appleStorageRows(): Row[] {
+  const names = new Set(ROWS.map((row) => row[0]));
+  const keys = new Set(ROWS.map(([, op0, op1, crn, crm, op2]) => sysregKey(op0, op1, crn, crm, op2)));
+  return APPLE_SYSREGS.filter((r) => !names.has(r.name) && !keys.has(sysregKey(r.op0, r.op1, r.crn, r.crm, r.op2))).map((r) => [
+    r.name,
+    r.op0,
+    r.op1,
+    r.crn,
+    r.crm,
+    r.op2,
+    /_(EL2|EL12|GL2|GL12)$/.test(r.name) ? { minEl: 2 } : {},
+  ]);
+}
+
+export const SYSREG_DEFS: readonly SysregDef[] = [...ROWS, ...appleStorageRows()].map(([name, op0, op1, crn, crm, op2, opts = {}]) => ({
   reset: 0n,
   minEl: minElFor(op1),
   ...opts,

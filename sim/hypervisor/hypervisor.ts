@@ -328,11 +328,7 @@ export class Hypervisor implements HvBackend {
       if (result !== 'forward') return this.unpark(exit.cpu, result === 'emulated' ? 4n : 0n);
     }
     const action = await this.session(exit.cpu, exit.reason, exit.code, 0n);
-    if (action === 'resume') {
-      // A switch requested during the session: the target CPU reports next (§9.6).
-      if (this.switchTarget >= 0) await this.runSwitch();
-      this.unpark(exit.cpu, 0n);
-    }
+    if (action === 'resume') this.unpark(exit.cpu, 0n);
   }
 
   private async runSwitch(): Promise<void> {
@@ -403,6 +399,8 @@ export class Hypervisor implements HvBackend {
     }
     restoreContext(core, readExcInfo(m.memory, addr) ?? info);
     if (this.timeStealing) this.stealTime(m.clock.now() - t0);
+    // A switch requested during the session: this CPU waits until the target's session is over (§9.4 step 4, §9.6).
+    if (this.switchTarget >= 0 && this.switchTarget !== cpu) await this.runSwitch();
     return 'resume';
   }
 

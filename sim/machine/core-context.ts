@@ -1,13 +1,11 @@
-// Layer: sim/machine. Saving and restoring what a firmware call may change on a core, and
-// putting a core at an exception level as an ERET would. Imports sim/cpu.
+// Layer: sim/machine. What a firmware call saves and restores on a core, and putting a core at
+// an exception level as an ERET would. Imports sim/cpu.
+//
+// Only the call's own footprint comes back: x0..x30 (the function's scratch), PC, PSTATE and the
+// stack pointer of the level it ran at. Everything else the called code wrote stays written —
+// a host's `msr SP_EL1` / `msr ELR_EL12` / `msr HCR_EL2` stub must take effect (§7.3).
 
-import { Core } from '../cpu/index.ts';
-
-/** System registers a firmware call or its exception handling may overwrite. */
-const CALL_CLOBBERED_SYSREGS = [
-  'ELR_EL2', 'SPSR_EL2', 'ESR_EL2', 'FAR_EL2', 'HPFAR_EL2',
-  'ELR_EL1', 'SPSR_EL1', 'ESR_EL1', 'FAR_EL1', 'VBAR_EL1', 'HCR_EL2',
-] as const;
+import { REG_SP_EL0, REG_SP_EL1, REG_SP_EL2, type Core } from '../cpu/index.ts';
 
 export interface CoreContext {
   readonly x: Int32Array;
@@ -15,29 +13,23 @@ export interface CoreContext {
   readonly spsr: number;
   readonly el: number;
   readonly spsel: number;
-  readonly sysregs: ReadonlyMap<string, bigint>;
   readonly waiting: number;
 }
+
+const SP_BANK = [REG_SP_EL0, REG_SP_EL1, REG_SP_EL2] as const;
 
 export function saveContext(core: Core): CoreContext {
   // Bank the live SP first so the copy holds every stack pointer.
   core.selectStack(core.el, core.spsel);
-  return {
-    x: core.x.slice(),
-    pc: core.pc,
-    spsr: core.toSpsr(),
-    el: core.el,
-    spsel: core.spsel,
-    sysregs: new Map(CALL_CLOBBERED_SYSREGS.map((n) => [n, core.sysregs.get(n)])),
-    waiting: core.waiting,
-  };
+  return { x: core.x.slice(), pc: core.pc, spsr: core.toSpsr(), el: core.el, spsel: core.spsel, waiting: core.waiting };
 }
 
-export function restoreContext(core: Core, ctx: CoreContext): void {
-  for (const [name, value] of ctx.sysregs) core.sysregs.set(name, value);
-  core.x.set(ctx.x);
-  core.el = ctx.el;
-  core.spsel = ctx.spsel;
+/** Undoes a call that ran at `callEl`: see the header for what comes back. */
+export function restoreContext(core: Core, ctx: CoreContext, callEl: number): void {
+  core.selectStack(ctx.el, ctx.spsel);
+  core.x.set(ctx.x.subarray(0, 31 * 2));
+  const bank = SP_BANK[callEl]!;
+  core.setSp(bank, (BigInt(ctx.x[bank * 2 + 1]! >>> 0) << 32n) | BigInt(ctx.x[bank * 2]! >>> 0));
   core.loadSpsrFlags(ctx.spsr);
   core.pc = ctx.pc;
   core.waiting = ctx.waiting;

@@ -82,22 +82,28 @@ export async function firmwareCall(machine: Machine, areas: CallAreas, fw: CallG
   const core = machine.core(req.cpu);
   const el = EL_OF[req.level];
   const saved = saveContext(core);
+  const sr = core.sysregs;
+  // What the call machinery itself changes (and puts back unless the code changed it too).
+  const own = { HCR_EL2: sr.get('HCR_EL2'), VBAR_EL1: sr.get('VBAR_EL1') };
+  const trapState = ['ELR_EL2', 'SPSR_EL2', 'ESR_EL2', 'FAR_EL2'].map((n) => [n, sr.get(n)] as const);
+  let recovered = false;
   const previousOwner = machine.owner[req.cpu]!;
   machine.owner[req.cpu] = 'call';
-  machine.setTrapHandler('call', (c, s) => recoverFault(machine, fw.guard, c, s));
+  machine.setTrapHandler('call', (c, s) => {
+    recovered = true;
+    recoverFault(machine, fw.guard, c, s);
+  });
+  // EL0 calls run in the EL2&0 regime so their faults reach EL2 (m1n1 keeps E2H = TGE = 1).
+  const hcr = el === 0 ? own.HCR_EL2 | HCR.E2H | HCR.TGE : el === 1 ? own.HCR_EL2 & ~HCR.TGE : own.HCR_EL2;
   try {
     for (let i = 0; i < 31; i++) core.setX(i, req.args[i] ?? 0n);
     core.setX(30, areas.returnStub);
-    const stackTop = areas.stacksTop - BigInt(req.cpu) * areas.stackSize;
-    let hcr = saved.sysregs.get('HCR_EL2')!;
-    // EL0 calls run in the EL2&0 regime so their faults reach EL2 (m1n1 keeps E2H = TGE = 1).
-    hcr = el === 0 ? hcr | HCR.E2H | HCR.TGE : el === 1 ? hcr & ~HCR.TGE : hcr;
-    core.sysregs.set('HCR_EL2', hcr);
-    if (el === 1) core.sysregs.set('VBAR_EL1', areas.el1Vectors);
+    sr.set('HCR_EL2', hcr);
+    if (el === 1) sr.set('VBAR_EL1', areas.el1Vectors);
     core.recomputeRegimes();
     core.tlbFlushAll();
     enterLevel(core, el, el === 0 ? 0 : 1, Number(req.addr), SPSR_DAIF);
-    core.setX(REG_SP, stackTop); // the live SP of the level entered
+    core.setX(REG_SP, areas.stacksTop - BigInt(req.cpu) * areas.stackSize);
     const ret = Number(areas.returnStub);
     machine.currentCpu = req.cpu;
     for (;;) {
@@ -109,7 +115,11 @@ export async function firmwareCall(machine: Machine, areas: CallAreas, fw: CallG
     return core.getX(0);
   } finally {
     machine.owner[req.cpu] = previousOwner;
-    restoreContext(core, saved);
+    restoreContext(core, saved, el);
+    if (sr.get('HCR_EL2') === hcr) sr.set('HCR_EL2', own.HCR_EL2);
+    if (el === 1 && sr.get('VBAR_EL1') === areas.el1Vectors) sr.set('VBAR_EL1', own.VBAR_EL1);
+    // The exception state a recovered fault overwrote (a trapped guest's, inside a session).
+    if (recovered) for (const [n, v] of trapState) sr.set(n, v);
     core.recomputeRegimes();
     core.tlbFlushAll();
   }

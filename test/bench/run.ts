@@ -4,6 +4,7 @@ import { benchCodec } from './codec.bench.ts';
 import { benchLink } from './link.bench.ts';
 import { benchCpu } from './cpu.bench.ts';
 import { benchCpuState } from './cpu-state.bench.ts';
+import { benchHv } from './hv.bench.ts';
 import { benchMailbox } from './mailbox.bench.ts';
 
 const sections: Record<string, () => string[] | Promise<string[]>> = {
@@ -12,6 +13,7 @@ const sections: Record<string, () => string[] | Promise<string[]>> = {
   'cpu-state': benchCpuState,
   cpu: benchCpu,
   mailbox: benchMailbox,
+  hv: benchHv,
 };
 
 const wanted = process.argv.slice(2);
