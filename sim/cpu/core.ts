@@ -6,32 +6,28 @@
 // the inner loop runs straight through a page without looking at anything but the PC.
 // Interrupts and timers are looked at between pages or when their deadline (an instruction
 // count) is reached. Faults are taken where they happen and unwind with EXCEPTION_TAKEN.
-// Hot straight-line code runs as translated blocks (block-translator.ts): a block is entered
-// only when all of its instructions fit before the next interrupt/timer check, and it sets the
-// PC, counts and stops (branch taken, resync) per instruction exactly as the inner loop does,
-// so the granularity of interrupt delivery, ELR/FAR of faults and icount are unchanged.
+// Hot code runs as translated blocks (block-translator.ts): a block is entered only when the
+// straight-line run at its entry fits before the next interrupt/timer check, continues inside
+// itself only under the same rule, and settles PC and icount before anything can observe
+// them, so the granularity of interrupt delivery, ELR/FAR of faults and icount are unchanged.
+// The memory accessors executors call (read8…write64) are in core-memory.ts.
 
 import { EC, FSC, HCR, ISS_SS_ISV, ISS_SS_EX, DAIF_D, m1Midr, m1Mpidr } from './constants.ts';
-import { CpuState, REG_SINK, REG_ZR } from './state.ts';
+import { REG_SINK, REG_ZR } from './state.ts';
+import { CoreMemory } from './core-memory.ts';
 import { SysregFile, SYSREG_TRAP_EL2, type SysregHooks } from './sysregs.ts';
 import type { SysregDef } from './sysreg-table.ts';
 import { GenericTimer } from './timer.ts';
 import { DebugUnit, debugEnabledAt } from './debug.ts';
-import { Tlb, TLB_MASK as TLB_MASK$, type TlbTable } from './tlb.ts';
 import { ACCESS_EXEC, type Regime } from './mmu.ts';
-import { CodeCache, CodePage, CODE_PAGE_SLOTS } from './code-cache.ts';
-import { translateBlock, endsBlock, HOT_THRESHOLD, MAX_BLOCK, type Block } from './block-translator.ts';
+import { CodeCache, CodePage } from './code-cache.ts';
+import { translateBlock, HOT_THRESHOLD, type Block } from './block-translator.ts';
 import type { ExecutorRegistry, Predecoded } from './executor-registry.ts';
 import { EXCEPTION_TAKEN, raiseSync, takeSync, eret, debugTargetEl, type Syndrome } from './exceptions.ts';
 import { readComputed, writeComputed, written } from './core-sysregs.ts';
 import { checkInterrupts, wakeable } from './interrupts.ts';
 import type { PhysicalBus } from './bus.ts';
-import type { AccessWidth } from '../memory/index.ts';
-import { memRead, memWrite } from './memory-access.ts';
-
-// Read through a local const on the hot path: under tsx (the bench and test loader) an imported
-// binding is a CommonJS-interop getter on every read.
-const TLB_MASK = TLB_MASK$;
+import { memRead } from './memory-access.ts';
 
 export interface Stage2Access {
   readonly va: number;
@@ -76,12 +72,11 @@ export interface CoreOptions {
   readonly onSev?: (core: Core) => void;
 }
 
-export class Core extends CpuState implements SysregHooks {
+export class Core extends CoreMemory implements SysregHooks {
   readonly cpu: number;
   readonly sysregs: SysregFile;
   readonly timer: GenericTimer;
   readonly debug = new DebugUnit();
-  readonly tlb = new Tlb();
   readonly bus: PhysicalBus;
   readonly codeCache: CodeCache;
   readonly executors: ExecutorRegistry;
@@ -97,8 +92,6 @@ export class Core extends CpuState implements SysregHooks {
 
   /** Instructions retired, plus idle time the scheduler credits: the core's clock. */
   icount = 0;
-  /** High half of the last 64-bit load. */
-  memHi = 0;
   /** External interrupt inputs (AIC → IRQ; FIQ sources beyond the timers/IPI). */
   irqLine = false;
   fiqLine = false;
@@ -117,9 +110,6 @@ export class Core extends CpuState implements SysregHooks {
   private nextTimerCheck = 0;
   regime10!: Regime;
   regime2!: Regime;
-  asid10 = 0;
-  asid2 = 0;
-  el0InEl2Regime = false;
 
   constructor(options: CoreOptions) {
     super();
@@ -220,150 +210,6 @@ export class Core extends CpuState implements SysregHooks {
     }
     if (read) this.setX(rt, this.sysregs.read(def));
     else this.sysregs.write(def, this.getX(rt));
-  }
-
-  // ---- memory access for executors (numbers; see memory-access.ts) ----
-
-  // The TLB hit path is written out in each accessor (no size switch, no helper calls) so that
-  // V8 inlines it into the executors and, through them, into translated blocks. A miss, a
-  // page-crossing access or a non-RAM page goes to memory-access.ts.
-
-  read8(va: number): number {
-    const t = this.tlb.read;
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const i = key & TLB_MASK;
-    if (t.tag[i] === key) {
-      const bytes = t.bytes[i];
-      const a = t.asid[i];
-      if (bytes !== null && (a === -1 || a === this.currentAsid())) return bytes[t.offset[i]! + (va & 0xfff)]!;
-    }
-    return Number(memRead(this, va, 1));
-  }
-  read16(va: number): number {
-    const t = this.tlb.read;
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const i = key & TLB_MASK;
-    const off = va & 0xfff;
-    if (t.tag[i] === key && off <= 4094) {
-      const view = t.view[i];
-      const a = t.asid[i];
-      if (view !== null && (a === -1 || a === this.currentAsid())) return view!.getUint16(t.offset[i]! + off, true);
-    }
-    return Number(memRead(this, va, 2));
-  }
-  /** The word's bits as int32. */
-  read32(va: number): number {
-    const t = this.tlb.read;
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const i = key & TLB_MASK;
-    const off = va & 0xfff;
-    if (t.tag[i] === key && off <= 4092) {
-      const view = t.view[i];
-      const a = t.asid[i];
-      if (view !== null && (a === -1 || a === this.currentAsid())) return view!.getInt32(t.offset[i]! + off, true);
-    }
-    return Number(BigInt.asIntN(32, memRead(this, va, 4)));
-  }
-  /** Returns the low half (int32); the high half is in `memHi`. */
-  read64(va: number): number {
-    const t = this.tlb.read;
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const i = key & TLB_MASK;
-    const off = va & 0xfff;
-    if (t.tag[i] === key && off <= 4088) {
-      const view = t.view[i];
-      const a = t.asid[i];
-      if (view !== null && (a === -1 || a === this.currentAsid())) {
-        const o = t.offset[i]! + off;
-        this.memHi = view!.getInt32(o + 4, true);
-        return view!.getInt32(o, true);
-      }
-    }
-    const v = memRead(this, va, 8);
-    this.memHi = Number(BigInt.asIntN(32, v >> 32n));
-    return Number(BigInt.asIntN(32, v));
-  }
-
-  write8(va: number, v: number): void {
-    const t = this.tlb.write;
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const i = key & TLB_MASK;
-    if (t.tag[i] === key) {
-      const bytes = t.bytes[i];
-      const a = t.asid[i];
-      if (bytes !== null && (a === -1 || a === this.currentAsid())) {
-        bytes[t.offset[i]! + (va & 0xfff)] = v;
-        return;
-      }
-    }
-    memWrite(this, va, 1, BigInt(v & 0xff));
-  }
-  write16(va: number, v: number): void {
-    if (!this.fastWrite(va, 2, v, 0)) memWrite(this, va, 2, BigInt(v & 0xffff));
-  }
-  write32(va: number, v: number): void {
-    const t = this.tlb.write;
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const i = key & TLB_MASK;
-    const off = va & 0xfff;
-    if (t.tag[i] === key && off <= 4092) {
-      const view = t.view[i];
-      const a = t.asid[i];
-      if (view !== null && (a === -1 || a === this.currentAsid())) {
-        view!.setInt32(t.offset[i]! + off, v, true);
-        return;
-      }
-    }
-    memWrite(this, va, 4, BigInt(v >>> 0));
-  }
-  write64(va: number, lo: number, hi: number): void {
-    const t = this.tlb.write;
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const i = key & TLB_MASK;
-    const off = va & 0xfff;
-    if (t.tag[i] === key && off <= 4088) {
-      const view = t.view[i];
-      const a = t.asid[i];
-      if (view !== null && (a === -1 || a === this.currentAsid())) {
-        const o = t.offset[i]! + off;
-        view!.setInt32(o, lo, true);
-        view!.setInt32(o + 4, hi, true);
-        return;
-      }
-    }
-    memWrite(this, va, 8, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
-  }
-
-  /** The ASID TLB entries are matched against: the current regime's. */
-  currentAsid(): number {
-    return this.el === 2 || (this.el === 0 && this.el0InEl2Regime) ? this.asid2 : this.asid10;
-  }
-
-  private fastWrite(va: number, size: AccessWidth, lo: number, hi: number): boolean {
-    const key = Math.floor(va / 4096) * 4 + this.el;
-    const t = this.tlb.write;
-    const i = this.hit(t, key);
-    const off = va & 0xfff;
-    if (i < 0 || off + size > 4096) return false;
-    const view = t.view[i];
-    if (!view) return false;
-    const o = t.offset[i]! + off;
-    if (size === 1) view.setUint8(o, lo);
-    else if (size === 2) view.setUint16(o, lo, true);
-    else {
-      view.setInt32(o, lo, true);
-      if (size === 8) view.setInt32(o + 4, hi, true);
-    }
-    return true;
-  }
-
-  private hit(t: TlbTable, key: number): number {
-    return t.lookup(key, this.inEl2Regime() ? this.asid2 : this.asid10);
-  }
-
-  /** Whether the current EL translates through the EL2(&0) regime. */
-  inEl2Regime(): boolean {
-    return this.el === 2 || (this.el === 0 && this.el0InEl2Regime);
   }
 
   // ---- run loop ----
@@ -515,18 +361,12 @@ export class Core extends CpuState implements SysregHooks {
       page.heat[idx] = heat + 1;
       return undefined;
     }
-    const records: Predecoded[] = [];
-    for (let i = idx; i < CODE_PAGE_SLOTS && records.length < MAX_BLOCK; i++) {
-      const p = page.slots[i];
-      if (!p) break;
-      records.push(p);
-      if (endsBlock(p)) break;
-    }
-    if (records.length === 0) return undefined;
-    const b = translateBlock(records, idx);
-    page.blocks[idx] = b;
+    const entries = translateBlock(page.slots, idx);
+    if (!entries) return undefined;
+    // Every jump target of the region becomes an entry (unless it has its own block already).
+    for (const [t, b] of entries) page.blocks[t] ??= b;
     this.blocksTranslated++;
-    return b;
+    return entries.get(idx);
   }
 
   private predecodeSlot(page: CodePage, idx: number): Predecoded {

@@ -6,7 +6,6 @@ export { PhysicalBus } from './bus.ts';
 export { CodeCache } from './code-cache.ts';
 export { ExecutorRegistry, newRecord } from './executor-registry.ts';
 export type { Executor, ExecutorDef, Predecoded } from './executor-registry.ts';
-export { BOOTSTRAP_EXECUTORS, BOOT_ID } from './executors/bootstrap.ts';
 export { EXCEPTION_TAKEN } from './exceptions.ts';
 export type { Syndrome } from './exceptions.ts';
 export { CpuState, REG_ZR, REG_SP, REG_SP_EL0, REG_SP_EL1, REG_SP_EL2, REG_SINK, vaFromBigint, vaToBigint } from './state.ts';

@@ -11,6 +11,7 @@ import { walkStage1, permits, isFault, ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC, t
 import { raiseSync, syncTargetEl } from './exceptions.ts';
 import type { Core, Stage2Access } from './core.ts';
 import type { AccessWidth } from '../memory/index.ts';
+import type { TlbTable } from './tlb.ts';
 
 const TEA = 1n << 37n;
 
@@ -25,6 +26,11 @@ interface Translated {
 export function memRead(core: Core, va: number, size: AccessWidth, kind: AccessKind = ACCESS_READ): bigint {
   if (kind === ACCESS_READ) checkWatchpoint(core, va, size, false);
   if ((va & 0xfff) + size > 4096) {
+    if (kind === ACCESS_READ && crossingHit(core, core.tlb.read, va, size)) {
+      let v = 0n;
+      for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(CROSS.bytes[i]![CROSS.offset[i]!]!);
+      return v;
+    }
     let v = 0n;
     for (let i = 0; i < size; i++) v |= memRead(core, va + i, 1, kind) << BigInt(8 * i);
     return v;
@@ -48,6 +54,10 @@ export function memRead(core: Core, va: number, size: AccessWidth, kind: AccessK
 export function memWrite(core: Core, va: number, size: AccessWidth, value: bigint): void {
   checkWatchpoint(core, va, size, true);
   if ((va & 0xfff) + size > 4096) {
+    if (crossingHit(core, core.tlb.write, va, size)) {
+      for (let i = 0; i < size; i++) CROSS.bytes[i]![CROSS.offset[i]!] = Number((value >> BigInt(8 * i)) & 0xffn);
+      return;
+    }
     // Translate every byte first so that a fault on the second page writes nothing.
     for (let i = 0; i < size; i++) translate(core, va + i, ACCESS_WRITE, 1);
     for (let i = 0; i < size; i++) memWrite(core, va + i, 1, (value >> BigInt(8 * i)) & 0xffn);
@@ -69,6 +79,29 @@ export function memWrite(core: Core, va: number, size: AccessWidth, value: bigin
     return;
   }
   if (!core.bus.write(t.pa, size, value)) externalAbort(core, va, ACCESS_WRITE);
+}
+
+/** Where each byte of a page-crossing access lives (filled by crossingHit). */
+const CROSS = { bytes: new Array<Uint8Array | null>(16).fill(null), offset: new Int32Array(16) };
+
+/**
+ * Whether both pages of a page-crossing access hit RAM entries of the TLB `t` (then CROSS
+ * holds each byte's place): such an access needs no walk. Write entries never exist for pages
+ * holding code, and watchpoints were checked by the caller.
+ */
+function crossingHit(core: Core, t: TlbTable, va: number, size: number): boolean {
+  const asid = core.currentAsid();
+  const first = Math.floor(va / 4096);
+  const i0 = t.lookup(first * 4 + core.el, asid);
+  const i1 = t.lookup((first + 1) * 4 + core.el, asid);
+  if (i0 < 0 || i1 < 0 || t.bytes[i0] === null || t.bytes[i1] === null) return false;
+  for (let k = 0; k < size; k++) {
+    const a = va + k;
+    const i = Math.floor(a / 4096) === first ? i0 : i1;
+    CROSS.bytes[k] = t.bytes[i]!;
+    CROSS.offset[k] = t.offset[i]! + (a & 0xfff);
+  }
+  return true;
 }
 
 function checkWatchpoint(core: Core, va: number, size: number, write: boolean): void {

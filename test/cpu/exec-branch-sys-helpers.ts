@@ -2,12 +2,12 @@
 // bootstrap ones for the few other instructions a test needs), and code placement.
 import { defaultDecoder } from '../../core/arch/a64/decoder.ts';
 import { ExecutorRegistry } from '../../sim/cpu/executor-registry.ts';
-import { BOOTSTRAP_EXECUTORS } from '../../sim/cpu/executors/bootstrap.ts';
+import { ALL_EXECUTORS } from '../../sim/cpu/executors/index.ts';
 import { BRANCH_SYS_EXECUTORS } from '../../sim/cpu/executors/branch-sys.ts';
 import { machine, enter, put, CODE, type Machine } from './helpers.ts';
 
 export function bsMachine(): Machine {
-  return machine({ executors: new ExecutorRegistry(defaultDecoder()).register([...BRANCH_SYS_EXECUTORS, ...BOOTSTRAP_EXECUTORS]) });
+  return machine({ executors: new ExecutorRegistry(defaultDecoder()).register([...BRANCH_SYS_EXECUTORS, ...ALL_EXECUTORS]) });
 }
 
 /** Writes code behind the code cache's back (helpers.put writes RAM directly), so drop what it decoded. */

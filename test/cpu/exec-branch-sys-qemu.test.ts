@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDecoder } from '../../core/arch/a64/decoder.ts';
 import { ExecutorRegistry } from '../../sim/cpu/executor-registry.ts';
-import { BOOTSTRAP_EXECUTORS } from '../../sim/cpu/executors/bootstrap.ts';
+import { ALL_EXECUTORS } from '../../sim/cpu/executors/index.ts';
 import { BRANCH_SYS_EXECUTORS } from '../../sim/cpu/executors/branch-sys.ts';
 import { testWithTool, which } from '../helpers/external-tool.ts';
 import { FIXTURES, GCC } from '../formats/cross-compile.ts';
@@ -27,7 +27,7 @@ function buildAsm(name: string): string {
 }
 
 lockstepTest('branch-sys-basic.S: every instruction matches qemu-aarch64', async (t) => {
-  const executors = new ExecutorRegistry(defaultDecoder()).register([...BRANCH_SYS_EXECUTORS, ...BOOTSTRAP_EXECUTORS]);
+  const executors = new ExecutorRegistry(defaultDecoder()).register([...BRANCH_SYS_EXECUTORS, ...ALL_EXECUTORS]);
   const result = await lockstep(buildAsm('branch-sys-basic'), { executors, compareVectors: true });
   t.log(summary(result));
   t.is(result.divergences.length, 0, result.divergences[0]?.report);

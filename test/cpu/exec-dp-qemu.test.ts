@@ -6,7 +6,7 @@
 // NZCV, B.cond, SVC) and the bootstrap stand-ins, so no other group is involved.
 import { defaultDecoder } from '../../core/arch/a64/decoder.ts';
 import { ExecutorRegistry } from '../../sim/cpu/executor-registry.ts';
-import { BOOTSTRAP_EXECUTORS } from '../../sim/cpu/executors/bootstrap.ts';
+import { ALL_EXECUTORS } from '../../sim/cpu/executors/index.ts';
 import { BRANCH_SYS_EXECUTORS } from '../../sim/cpu/executors/branch-sys.ts';
 import { DP_IMM_EXECUTORS } from '../../sim/cpu/executors/dp-imm.ts';
 import { DP_REG_EXECUTORS } from '../../sim/cpu/executors/dp-reg.ts';
@@ -19,7 +19,7 @@ import { lockstep, summary } from './lockstep/driver.ts';
 const lockstepTest = testWithTool([GCC, { names: QEMU, debianPackage: QEMU_PACKAGE }]);
 
 const executors = () =>
-  new ExecutorRegistry(defaultDecoder()).register([...DP_IMM_EXECUTORS, ...DP_REG_EXECUTORS, ...BRANCH_SYS_EXECUTORS, ...BOOTSTRAP_EXECUTORS]);
+  new ExecutorRegistry(defaultDecoder()).register([...DP_IMM_EXECUTORS, ...DP_REG_EXECUTORS, ...BRANCH_SYS_EXECUTORS, ...ALL_EXECUTORS]);
 
 // Steps to the exit, counted from the fixtures' structure: 40 loads, 100 pairs × 74, 10 values × 55, 3 to exit.
 const EDGES_STEPS = 40 + 100 * 74 + 10 * 55 + 3;

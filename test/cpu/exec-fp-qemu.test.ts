@@ -6,7 +6,7 @@
 // stand-ins, so no other group is involved.
 import { defaultDecoder } from '../../core/arch/a64/decoder.ts';
 import { ExecutorRegistry } from '../../sim/cpu/executor-registry.ts';
-import { BOOTSTRAP_EXECUTORS } from '../../sim/cpu/executors/bootstrap.ts';
+import { ALL_EXECUTORS } from '../../sim/cpu/executors/index.ts';
 import { BRANCH_SYS_EXECUTORS } from '../../sim/cpu/executors/branch-sys.ts';
 import { DP_IMM_EXECUTORS } from '../../sim/cpu/executors/dp-imm.ts';
 import { SIMD_FP_SCALAR_EXECUTORS } from '../../sim/cpu/executors/simd-fp-scalar.ts';
@@ -19,7 +19,7 @@ import { lockstep, summary } from './lockstep/driver.ts';
 const lockstepTest = testWithTool([GCC, { names: QEMU, debianPackage: QEMU_PACKAGE }]);
 
 const executors = () =>
-  new ExecutorRegistry(defaultDecoder()).register([...SIMD_FP_SCALAR_EXECUTORS, ...DP_IMM_EXECUTORS, ...BRANCH_SYS_EXECUTORS, ...BOOTSTRAP_EXECUTORS]);
+  new ExecutorRegistry(defaultDecoder()).register([...SIMD_FP_SCALAR_EXECUTORS, ...DP_IMM_EXECUTORS, ...BRANCH_SYS_EXECUTORS, ...ALL_EXECUTORS]);
 
 // Steps per fixture, counted from its structure (fp-macros.h): the loads, `pairs` (84 pairs ×
 // 23 steps), `pairs2` (42 × 13), `pairs3` (56 × 10, once per further FPCR setting), FPCR

@@ -5,7 +5,7 @@
 // ldst executors and the bootstrap ones only, so no other group is needed.
 import { defaultDecoder } from '../../core/arch/a64/decoder.ts';
 import { ExecutorRegistry } from '../../sim/cpu/executor-registry.ts';
-import { BOOTSTRAP_EXECUTORS } from '../../sim/cpu/executors/bootstrap.ts';
+import { ALL_EXECUTORS } from '../../sim/cpu/executors/index.ts';
 import { LDST_EXECUTORS } from '../../sim/cpu/executors/ldst.ts';
 import { testWithTool } from '../helpers/external-tool.ts';
 import { GCC } from '../formats/cross-compile.ts';
@@ -24,7 +24,7 @@ const FIXTURES: ReadonlyArray<readonly [string, number]> = [
 
 for (const [name, atLeast] of FIXTURES) {
   lockstepTest(`${name}.S: every instruction matches qemu-aarch64`, async (t) => {
-    const executors = new ExecutorRegistry(defaultDecoder()).register([...LDST_EXECUTORS, ...BOOTSTRAP_EXECUTORS]);
+    const executors = new ExecutorRegistry(defaultDecoder()).register([...LDST_EXECUTORS, ...ALL_EXECUTORS]);
     const result = await lockstep(buildAsm(name), { executors, compareVectors: true });
     t.log(summary(result));
     t.is(result.divergences.length, 0, result.divergences[0]?.report);

@@ -1,9 +1,8 @@
-// Test machine for the CPU model: one RAM region, bootstrap executors only (an empty shared
-// decoder, so results do not depend on tables being written), helpers to place code and
-// page tables.
+// Test machine for the CPU model: one RAM region, every executor over the shared decoder,
+// helpers to place code and page tables.
 import { SparseRam } from '../../sim/memory/index.ts';
-import { Decoder } from '../../core/arch/a64/decoder.ts';
-import { Core, PhysicalBus, CodeCache, ExecutorRegistry, BOOTSTRAP_EXECUTORS, type CoreOptions } from '../../sim/cpu/index.ts';
+import { Core, PhysicalBus, CodeCache, type CoreOptions } from '../../sim/cpu/index.ts';
+import { createExecutorRegistry } from '../../sim/cpu/executors/index.ts';
 
 export const RAM_BASE = 0x8_0000_0000;
 export const CODE = RAM_BASE + 0x10000;
@@ -33,7 +32,7 @@ export interface Machine {
 export function machine(options: Partial<CoreOptions> = {}): Machine {
   const ram = new SparseRam({ base: BigInt(RAM_BASE), sizeBytes: 0x400_0000n });
   const codeCache = new CodeCache();
-  const executors = new ExecutorRegistry(new Decoder([])).register(BOOTSTRAP_EXECUTORS);
+  const executors = createExecutorRegistry();
   const core = new Core({ bus: new PhysicalBus(codeCache.watch(ram), [ram]), executors, codeCache, ...options });
   core.sysregs.set('VBAR_EL1', BigInt(VBAR1));
   core.sysregs.set('VBAR_EL2', BigInt(VBAR2));

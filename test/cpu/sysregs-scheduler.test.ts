@@ -2,9 +2,9 @@
 // ISS of Appendix B), M1 identification values (apple-devices §8.1), and the scheduler.
 import test from 'ava';
 import { machine, enter, put, CODE, VBAR1, VBAR2, NOP, B_SELF, WFI, WFE, SEV, movz, type Machine } from './helpers.ts';
-import { Core, Scheduler, PhysicalBus, ExecutorRegistry, BOOTSTRAP_EXECUTORS, sysregKey, type Syndrome } from '../../sim/cpu/index.ts';
+import { Core, Scheduler, PhysicalBus, sysregKey, type Syndrome } from '../../sim/cpu/index.ts';
+import { createExecutorRegistry } from '../../sim/cpu/executors/index.ts';
 import { SparseRam } from '../../sim/memory/index.ts';
-import { Decoder } from '../../core/arch/a64/decoder.ts';
 
 /** MRS Xt, <op0,op1,CRn,CRm,op2> and MSR (register) as the Arm ARM encodes them. */
 const mrs = (rt: number, key: number): number => (0xd5300000 | ((key & 0x7fff) << 5) | rt) >>> 0;
@@ -48,7 +48,7 @@ test('HCR_EL2.TVM traps an EL1 write of TTBR0_EL1 to EL2: EC 0x18, ISS Op0/Op2/O
 test('M1 identification: MIDR part 0x22 (Icestorm) / 0x23 (Firestorm), MPIDR per §8.1, CNTFRQ 24 MHz', (t) => {
   const make = (cpu: number): Core => {
     const ram = new SparseRam({ sizeBytes: 0x10000n });
-    return new Core({ cpu, bus: new PhysicalBus(ram, [ram]), executors: new ExecutorRegistry(new Decoder([])) });
+    return new Core({ cpu, bus: new PhysicalBus(ram, [ram]), executors: createExecutorRegistry() });
   };
   const e = make(1);
   const p = make(6);
@@ -90,7 +90,7 @@ test('instruction abort (EC 0x21, IFSC, FAR = PC) and PC alignment (EC 0x22)', (
 
 function twoCores(): { cores: Core[]; sched: Scheduler; m: Machine } {
   const m = machine();
-  const second = new Core({ cpu: 1, bus: m.core.bus, codeCache: m.codeCache, executors: new ExecutorRegistry(new Decoder([])).register(BOOTSTRAP_EXECUTORS) });
+  const second = new Core({ cpu: 1, bus: m.core.bus, codeCache: m.codeCache, executors: createExecutorRegistry() });
   second.sysregs.set('VBAR_EL1', BigInt(VBAR1));
   second.sysregs.set('VBAR_EL2', BigInt(VBAR2));
   const cores = [m.core, second];

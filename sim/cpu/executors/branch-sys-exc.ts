@@ -18,6 +18,7 @@ import type { Core } from '../core.ts';
 import { EC, HCR } from '../constants.ts';
 import { raiseSync } from '../exceptions.ts';
 import { clearExclusive } from '../exclusive-monitor.ts';
+import { pure, registerEmitters } from '../block-emit.ts';
 
 const HCR_TWI = 1n << 13n;
 const HCR_TWE = 1n << 14n;
@@ -39,6 +40,7 @@ export function sysIss(op0: number, op1: number, crn: number, crm: number, op2: 
 
 const undef = (core: Core): never => core.undefinedInstruction();
 const nop = (): void => {};
+registerEmitters([[nop, () => pure('')]]);
 
 // ---- exception generation (p.imm = imm16) ----
 

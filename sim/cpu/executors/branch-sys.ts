@@ -13,6 +13,7 @@ import {
   REG_ZR as REG_ZR$, vaFromBigint as vaFromBigint$,
 } from '../state.ts';
 import { EXC_SYSTEM_EXECUTORS } from './branch-sys-exc.ts';
+import { branch, condSource, registerEmitters } from '../block-emit.ts';
 import { SYS_EXECUTORS } from './branch-sys-sys.ts';
 
 // Hot-path imports are read through local consts: under tsx (the bench and test loader) an
@@ -186,3 +187,16 @@ function prepareTest(p: Predecoded, _w: number, f: Readonly<Record<string, numbe
 }
 
 export const BRANCH_SYS_EXECUTORS: readonly ExecutorDef[] = [...BRANCHES, ...EXC_SYSTEM_EXECUTORS, ...SYS_EXECUTORS];
+
+// Inline forms for translated blocks (block-emit.ts): the condition as source, the offset constant.
+registerEmitters([
+  [execB, (p) => branch('true', p.imm)],
+  [execBl, (p, pc) => branch('true', p.imm, `{ const r = ${pc} + 4; x[60] = r | 0; x[61] = Math.floor(r / 4294967296); }`)],
+  ...condExecs.map((e, cond) => [e, (p: Predecoded) => branch(condSource(cond), p.imm)] as const),
+  [execCbz64, (p) => branch(`(x[${p.a * 2}] | x[${p.a * 2 + 1}]) === 0`, p.imm)],
+  [execCbnz64, (p) => branch(`(x[${p.a * 2}] | x[${p.a * 2 + 1}]) !== 0`, p.imm)],
+  [execCbz32, (p) => branch(`x[${p.a * 2}] === 0`, p.imm)],
+  [execCbnz32, (p) => branch(`x[${p.a * 2}] !== 0`, p.imm)],
+  [execTbz, (p) => branch(`(x[${p.a}] & ${p.b}) === 0`, p.imm)],
+  [execTbnz, (p) => branch(`(x[${p.a}] & ${p.b}) !== 0`, p.imm)],
+]);

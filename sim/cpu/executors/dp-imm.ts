@@ -44,11 +44,11 @@ function writeVa(x: Int32Array, d: number, v: number): void {
   x[d * 2 + 1] = Math.floor(v / TWO32) | 0;
 }
 
-function execAdr(core: Core, p: Predecoded): void {
+export function execAdr(core: Core, p: Predecoded): void {
   writeVa(core.x, p.a, core.pc + p.imm);
 }
 
-function execAdrp(core: Core, p: Predecoded): void {
+export function execAdrp(core: Core, p: Predecoded): void {
   const pc = core.pc;
   writeVa(core.x, p.a, pc - (pc & 0xfff) + p.imm * 4096);
 }
@@ -74,23 +74,23 @@ function prepareAddSubImm(sub: boolean, flags: boolean) {
   };
 }
 
-function addImm64(core: Core, p: Predecoded): void {
+export function addImm64(core: Core, p: Predecoded): void {
   const x = core.x;
   add64(x, p.a, x[p.b * 2]!, x[p.b * 2 + 1]!, p.imm, p.imm2, p.c);
 }
 
-function addImm32(core: Core, p: Predecoded): void {
+export function addImm32(core: Core, p: Predecoded): void {
   const x = core.x;
   x[p.a * 2] = (x[p.b * 2]! + p.imm + p.c) | 0;
   x[p.a * 2 + 1] = 0;
 }
 
-function addsImm64(core: Core, p: Predecoded): void {
+export function addsImm64(core: Core, p: Predecoded): void {
   const x = core.x;
   adds64(core, p.a, x[p.b * 2]!, x[p.b * 2 + 1]!, p.imm, p.imm2, p.c);
 }
 
-function addsImm32(core: Core, p: Predecoded): void {
+export function addsImm32(core: Core, p: Predecoded): void {
   adds32(core, p.a, core.x[p.b * 2]!, p.imm, p.c);
 }
 
@@ -107,7 +107,7 @@ function prepareLogicalImm(op: 0 | 1 | 2 | 3) {
   };
 }
 
-const LOGICAL_IMM_64 = [
+export const LOGICAL_IMM_64 = [
   (core: Core, p: Predecoded): void => {
     const x = core.x;
     const lo = x[p.b * 2]! & p.imm;
@@ -136,7 +136,7 @@ const LOGICAL_IMM_64 = [
   },
 ];
 
-const LOGICAL_IMM_32 = [
+export const LOGICAL_IMM_32 = [
   (core: Core, p: Predecoded): void => {
     const x = core.x;
     x[p.a * 2] = x[p.b * 2]! & p.imm;
@@ -185,17 +185,17 @@ function prepareMoveWide(kind: 'n' | 'z' | 'k') {
   };
 }
 
-function movConst(core: Core, p: Predecoded): void {
+export function movConst(core: Core, p: Predecoded): void {
   core.x[p.a * 2] = p.imm;
   core.x[p.a * 2 + 1] = p.imm2;
 }
 
-function movk64(core: Core, p: Predecoded): void {
+export function movk64(core: Core, p: Predecoded): void {
   const i = p.a * 2 + p.c;
   core.x[i] = (core.x[i]! & p.d) | p.imm;
 }
 
-function movk32(core: Core, p: Predecoded): void {
+export function movk32(core: Core, p: Predecoded): void {
   const x = core.x;
   x[p.a * 2] = (x[p.a * 2]! & p.d) | p.imm;
   x[p.a * 2 + 1] = 0;
@@ -225,21 +225,21 @@ function prepareBitfield(kind: 's' | 'b' | 'u') {
   };
 }
 
-function ubfm64(core: Core, p: Predecoded): void {
+export function ubfm64(core: Core, p: Predecoded): void {
   const x = core.x;
   const lo = ror64(x[p.b * 2]!, x[p.b * 2 + 1]!, p.c);
   x[p.a * 2 + 1] = H[0]! & p.imm2;
   x[p.a * 2] = lo & p.imm;
 }
 
-function ubfm32(core: Core, p: Predecoded): void {
+export function ubfm32(core: Core, p: Predecoded): void {
   const x = core.x;
   const v = x[p.b * 2]!;
   x[p.a * 2] = ((v >>> p.c) | (v << (32 - p.c))) & p.imm;
   x[p.a * 2 + 1] = 0;
 }
 
-function sbfm64(core: Core, p: Predecoded): void {
+export function sbfm64(core: Core, p: Predecoded): void {
   const x = core.x;
   const slo = x[p.b * 2]!;
   const shi = x[p.b * 2 + 1]!;
@@ -258,7 +258,7 @@ function sbfm64(core: Core, p: Predecoded): void {
   x[p.a * 2 + 1] = hi;
 }
 
-function sbfm32(core: Core, p: Predecoded): void {
+export function sbfm32(core: Core, p: Predecoded): void {
   const x = core.x;
   const v = x[p.b * 2]!;
   let r = ((v >>> p.c) | (v << (32 - p.c))) & p.imm;

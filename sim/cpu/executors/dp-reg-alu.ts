@@ -31,7 +31,7 @@ const wz = wz$;
 const fv = (f: Fields | undefined, name: string): number => f![name]!;
 
 /** Operations after operand inversion. */
-const enum Op {
+export const enum Op {
   Add,
   Adds,
   And,
@@ -117,10 +117,10 @@ function shifted32(op: Op): Executor {
 }
 
 const OPS = [Op.Add, Op.Adds, Op.And, Op.Orr, Op.Eor, Op.Ands];
-const EXEC_PLAIN_64 = OPS.map(plain64);
-const EXEC_SHIFTED_64 = OPS.map(shifted64);
-const EXEC_PLAIN_32 = OPS.map(plain32);
-const EXEC_SHIFTED_32 = OPS.map(shifted32);
+export const EXEC_PLAIN_64 = OPS.map(plain64);
+export const EXEC_SHIFTED_64 = OPS.map(shifted64);
+export const EXEC_PLAIN_32 = OPS.map(plain32);
+export const EXEC_SHIFTED_32 = OPS.map(shifted32);
 
 function prepareShifted(op: Op, invert: boolean) {
   return (p: Predecoded, _w: number, f: Fields | undefined): void => {

@@ -234,7 +234,7 @@ function prepareCrc(castagnoli: boolean) {
 
 // ---- 3 source: a = Rd, b = Rn, c = Rm, d = Ra ----
 
-const THREE_SOURCE: Record<string, Executor> = {
+export const THREE_SOURCE: Record<string, Executor> = {
   MADD64: (core, p) => { const x = core.x; const lo = mul64(x[p.b * 2]!, x[p.b * 2 + 1]!, x[p.c * 2]!, x[p.c * 2 + 1]!); add64(x, p.a, x[p.d * 2]!, x[p.d * 2 + 1]!, lo, H[0]!, 0); },
   MSUB64: (core, p) => { const x = core.x; const lo = mul64(x[p.b * 2]!, x[p.b * 2 + 1]!, x[p.c * 2]!, x[p.c * 2 + 1]!); add64(x, p.a, x[p.d * 2]!, x[p.d * 2 + 1]!, ~lo, ~H[0]!, 1); },
   MADD32: (core, p) => { const x = core.x; x[p.a * 2] = (x[p.d * 2]! + Math.imul(x[p.b * 2]!, x[p.c * 2]!)) | 0; x[p.a * 2 + 1] = 0; },

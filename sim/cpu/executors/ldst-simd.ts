@@ -222,7 +222,7 @@ function prepSingle(post: boolean) {
 
 // ---- LD1R–LD4R: c = Q | log2(esize)<<1 | selem<<3 ----
 
-function execReplicate(core: Core, p: Predecoded): void {
+export function execReplicate(core: Core, p: Predecoded): void {
   const va = xva(core, p.b);
   if (p.imm2 !== POST_NONE) startWb(core, p);
   const c = p.c;

@@ -89,18 +89,18 @@ const log2Size = (kind: number): number => Math.log2(KIND_SIZE[kind]!);
 
 // ---- exec functions by addressing mode (p.a transfer register, p.b base slot, p.c kind) ----
 
-function execOff(core: Core, p: Predecoded): void {
+export function execOff(core: Core, p: Predecoded): void {
   transfer(core, p.c, xva(core, p.b) + p.imm, p.a);
 }
 
-function execPre(core: Core, p: Predecoded): void {
+export function execPre(core: Core, p: Predecoded): void {
   const va = xva(core, p.b) + p.imm;
   wbImm(core, p.b, p.imm);
   transfer(core, p.c, va, p.a);
   writeWb(core, p.b);
 }
 
-function execPost(core: Core, p: Predecoded): void {
+export function execPost(core: Core, p: Predecoded): void {
   const va = xva(core, p.b);
   wbImm(core, p.b, p.imm);
   transfer(core, p.c, va, p.a);
@@ -108,7 +108,7 @@ function execPost(core: Core, p: Predecoded): void {
 }
 
 /** p.d Rm slot, p.imm shift, p.imm2 option (extend). */
-function execReg(core: Core, p: Predecoded): void {
+export function execReg(core: Core, p: Predecoded): void {
   transfer(core, p.c, regOffsetVa(core, p.b, p.d, p.imm2, p.imm), p.a);
 }
 
@@ -134,7 +134,7 @@ function execLiteral(core: Core, p: Predecoded): void {
 function execNop(): void {}
 
 // Specialised hot forms.
-function execLdrXOff(core: Core, p: Predecoded): void {
+export function execLdrXOff(core: Core, p: Predecoded): void {
   const x = core.x;
   if (p.b === REG_SP && (x[REG_SP * 2]! & 15) !== 0) checkSpAlignment(core);
   const lo = core.read64(x[p.b * 2 + 1]! * TWO32 + (x[p.b * 2]! >>> 0) + p.imm);
@@ -142,14 +142,14 @@ function execLdrXOff(core: Core, p: Predecoded): void {
   x[p.a * 2 + 1] = core.memHi;
 }
 
-function execLdrWOff(core: Core, p: Predecoded): void {
+export function execLdrWOff(core: Core, p: Predecoded): void {
   const x = core.x;
   if (p.b === REG_SP && (x[REG_SP * 2]! & 15) !== 0) checkSpAlignment(core);
   x[p.a * 2] = core.read32(x[p.b * 2 + 1]! * TWO32 + (x[p.b * 2]! >>> 0) + p.imm);
   x[p.a * 2 + 1] = 0;
 }
 
-function execStrXOff(core: Core, p: Predecoded): void {
+export function execStrXOff(core: Core, p: Predecoded): void {
   const x = core.x;
   if (p.b === REG_SP && (x[REG_SP * 2]! & 15) !== 0) checkSpAlignment(core);
   const va = x[p.b * 2 + 1]! * TWO32 + (x[p.b * 2]! >>> 0) + p.imm;
@@ -157,7 +157,7 @@ function execStrXOff(core: Core, p: Predecoded): void {
   noteStore(core, va, 8);
 }
 
-function execStrWOff(core: Core, p: Predecoded): void {
+export function execStrWOff(core: Core, p: Predecoded): void {
   const x = core.x;
   if (p.b === REG_SP && (x[REG_SP * 2]! & 15) !== 0) checkSpAlignment(core);
   const va = x[p.b * 2 + 1]! * TWO32 + (x[p.b * 2]! >>> 0) + p.imm;

@@ -20,31 +20,31 @@ function upper(x: Int32Array, a: number, n: number): void {
   }
 }
 
-function mla32(core: Core, p: Predecoded): void {
+export function mla32(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2, n = p.imm;
   for (let i = 0; i < n; i++) x[a + i] = (x[a + i]! + Math.imul(x[b + i]!, x[c + i]!)) | 0;
   upper(x, a, n);
 }
-function mls32(core: Core, p: Predecoded): void {
+export function mls32(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2, n = p.imm;
   for (let i = 0; i < n; i++) x[a + i] = (x[a + i]! - Math.imul(x[b + i]!, x[c + i]!)) | 0;
   upper(x, a, n);
 }
-function mul32(core: Core, p: Predecoded): void {
+export function mul32(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2, n = p.imm;
   for (let i = 0; i < n; i++) x[a + i] = Math.imul(x[b + i]!, x[c + i]!);
   upper(x, a, n);
 }
-function add32(core: Core, p: Predecoded): void {
+export function add32(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2, n = p.imm;
   for (let i = 0; i < n; i++) x[a + i] = (x[b + i]! + x[c + i]!) | 0;
   upper(x, a, n);
 }
-function sub32(core: Core, p: Predecoded): void {
+export function sub32(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2, n = p.imm;
   for (let i = 0; i < n; i++) x[a + i] = (x[b + i]! - x[c + i]!) | 0;
@@ -86,13 +86,13 @@ function long16(core: Core, p: Predecoded, signed: boolean): void {
     x[a + 3] = (w1 >>> 16) << sh;
   }
 }
-const ushll8 = (core: Core, p: Predecoded): void => long8(core, p, false);
-const sshll8 = (core: Core, p: Predecoded): void => long8(core, p, true);
-const ushll16 = (core: Core, p: Predecoded): void => long16(core, p, false);
-const sshll16 = (core: Core, p: Predecoded): void => long16(core, p, true);
+export const ushll8 = (core: Core, p: Predecoded): void => long8(core, p, false);
+export const sshll8 = (core: Core, p: Predecoded): void => long8(core, p, true);
+export const ushll16 = (core: Core, p: Predecoded): void => long16(core, p, false);
+export const sshll16 = (core: Core, p: Predecoded): void => long16(core, p, true);
 
 // Whole-register logical ops (prepBytes layout: imm 16 or 8 bytes).
-function eorV(core: Core, p: Predecoded): void {
+export function eorV(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2;
   const r0 = x[b]! ^ x[c]!, r1 = x[b + 1]! ^ x[c + 1]!;
@@ -107,7 +107,7 @@ function eorV(core: Core, p: Predecoded): void {
   x[a] = r0;
   x[a + 1] = r1;
 }
-function orrV(core: Core, p: Predecoded): void {
+export function orrV(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2;
   const r0 = x[b]! | x[c]!, r1 = x[b + 1]! | x[c + 1]!;
@@ -122,7 +122,7 @@ function orrV(core: Core, p: Predecoded): void {
   x[a] = r0;
   x[a + 1] = r1;
 }
-function andV(core: Core, p: Predecoded): void {
+export function andV(core: Core, p: Predecoded): void {
   const x = core.vi32;
   const a = p.a >> 2, b = p.b >> 2, c = p.c >> 2;
   const r0 = x[b]! & x[c]!, r1 = x[b + 1]! & x[c + 1]!;
