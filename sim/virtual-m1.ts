@@ -59,6 +59,8 @@ export class VirtualM1 {
   readonly vuartPipes = new Map<number, UsbPipe>();
   private readonly log: (line: string) => void;
   private readonly cpu: CpuBackend;
+  /** m1n1's heap: one per machine (every channel talks to the same m1n1), emptied by a reboot. */
+  private readonly heap = heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData });
   /** What the extra op families share across channels (one m1n1, one kboot state, one iodev table). */
   private readonly extraDeps: ExtraOpDeps;
   /** Where m1n1 jumps when its proxy session ends with a next stage (P_VECTOR, P_KBOOT_BOOT). */
@@ -134,6 +136,7 @@ export class VirtualM1 {
   private powerOn(): void {
     this.machine.resetCores();
     this.hv.reset();
+    this.heap.reset();
     for (const d of this.devices.all) d.reset?.();
     for (const d of this.dcp.devices) d.reset?.();
     this.board = installBoard(this.memory, VIRTUAL_M1_LAYOUT);
@@ -165,17 +168,13 @@ export class VirtualM1 {
       memory: this.memory,
       // Ops keep state (the heap top), so each channel gets its own table over the shared memory.
       ops: createDefaultOpTable()
-        .add(heapOps({ heapStart: VIRTUAL_M1_LAYOUT.topOfKernelData }))
+        .add(this.heap)
         .add(callOps(this.cpu))
         .add(smpOps(this.cpu))
         .add(hvOps(this.hv))
         .add(nextStageOps(this.cpu, this.extraDeps.kboot, this.stages)),
       machine: { baseAddr: VIRTUAL_M1_LAYOUT.m1n1Base, bootArgsAddr: this.board.bootArgsAddr, chipId: 0x8103 },
       onConsole: this.options.onConsole,
-      // Any byte from the host while the guest runs is a user interrupt at the next tick (§9.8).
-      onBytesWhileBusy: () => {
-        if (this.hv.running) this.hv.userInterrupt = true;
-      },
     });
     for (const family of extraOpFamilies(this.extraDeps)) fw.ops.add(family);
     this.channels.push(fw);

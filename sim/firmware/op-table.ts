@@ -62,6 +62,8 @@ export interface FirmwareServices {
   console(text: string): void;
   /** An event frame (§2.4). */
   emitEvent(type: number, payload: Uint8Array): void;
+  /** Bytes from the host waiting to be read (m1n1's iodev_can_read of the proxy iodev). */
+  canRead(): number;
   /** Raw bytes between frames (already framed events, P_IODEV_WRITE to the proxy iodev). */
   writeRaw(bytes: Uint8Array): void;
   /** A nested callback session (§9.4); resolves with its exit code, −1 when the channel failed. */

@@ -69,7 +69,6 @@ export class Hypervisor implements HvBackend {
   switchTarget = -1;
   timeStealing = true;
   stolen = 0n;
-  userInterrupt = false;
   private exitAll = false;
   private readonly exitRequested = new Set<number>();
   wdtCpu = -1;
@@ -102,7 +101,6 @@ export class Hypervisor implements HvBackend {
     this.pinned = this.switchTarget = this.wdtCpu = -1;
     this.stolen = 0n;
     this.timeStealing = true;
-    this.userInterrupt = false;
     this.ipiQueued.fill(false);
     this.ipiPending.fill(false);
   }
@@ -265,15 +263,14 @@ export class Hypervisor implements HvBackend {
   private async runLoop(): Promise<void> {
     const m = this.machine;
     while (!this.exitAll) {
-      if (this.userInterrupt && this.pending.length === 0) {
-        this.userInterrupt = false;
-        const cpu = this.interruptibleCpu;
-        if (m.owner[cpu] === 'guest' && !this.parked.has(cpu)) {
-          this.fw!.console('HV: User interrupt\n');
-          this.park({ cpu, reason: StartReason.START_HV, code: HvEvent.USER_INTERRUPT, kind: 'event' }, m.core(cpu), true);
-        }
+      // The tick on the interruptible CPU: any byte readable on the proxy iodev is a user
+      // interrupt (§9.8), whatever other CPUs wait for.
+      const cpu = this.interruptibleCpu;
+      if (this.fw!.canRead() > 0 && m.owner[cpu] === 'guest' && !this.parked.has(cpu)) {
+        this.fw!.console('HV: User interrupt\n');
+        this.park({ cpu, reason: StartReason.START_HV, code: HvEvent.USER_INTERRUPT, kind: 'event' }, m.core(cpu), true);
       }
-      for (let r = 0; r < ROUNDS_PER_SLICE && this.pending.length === 0; r++) {
+      for (let r = 0; r < ROUNDS_PER_SLICE && !this.exitReady() && this.fw!.canRead() === 0; r++) {
         m.runRound(GUEST_OWNERS, (cpu) => !this.parked.has(cpu));
         if (this.traceQueue!.drainRequired) break;
       }
@@ -294,6 +291,11 @@ export class Hypervisor implements HvBackend {
       if (!GUEST_OWNERS.has(m.owner[0]!)) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** An exit can be reported now: any, or while a CPU is pinned only that CPU's (the others wait, §9.4 step 1). */
+  private exitReady(): boolean {
+    return this.pinned < 0 ? this.pending.length > 0 : this.pending.some((e) => e.cpu === this.pinned);
   }
 
   /** Stops `core` for the host. `notTrapped`: no exception entry happened (user interrupt, CPU switch): enter EL2 as an FIQ would. */

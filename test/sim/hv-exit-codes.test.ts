@@ -70,10 +70,8 @@ for (const [code, name] of [
 }
 
 // A reboot starts m1n1 afresh, and its heap (a bump allocator from boot_args top_of_kernel_data,
-// §6.8) with it. The model keeps the heap top across the reboot: heapOps() holds `top` in a
-// closure made once per channel in VirtualM1.addUsbChannel, and neither FirmwareProxy.resetState()
-// nor VirtualM1.powerOn() resets it.
-test.serial.failing('after the reboot of P_EXIT(1) the heap starts over (§6.8, §9.3)', async (t) => {
+// §6.8) with it.
+test.serial('after the reboot of P_EXIT(1) the heap starts over (§6.8, §9.3)', async (t) => {
   const r = await stopAndExit(t, Exit.UNHANDLED);
   await until(() => r.exitReplied() && /rebooting/.test(r.text()), 'the reboot message');
   await r.host.link.close();

@@ -84,9 +84,7 @@ test.serial('a user interrupt session ended with P_EXIT(3) at once completes P_H
 
 // §9.8: the tick polls whether the proxy iodev has a readable byte, so a byte that arrives just
 // after the P_HV_START request, before the guest has started, is still pending at the first tick.
-// The model only flags bytes that arrive while the guest already runs, and drops earlier ones as
-// noise (sim/virtual-m1.ts `onBytesWhileBusy` checks `hv.running`).
-test.serial.failing('a byte sent right behind P_HV_START, before the guest has started, still interrupts it (§9.8)', async (t) => {
+test.serial('a byte sent right behind P_HV_START, before the guest has started, still interrupts it (§9.8)', async (t) => {
   const { host, rings } = await prepare(t);
   const codes: number[] = [];
   let firstSession!: () => void;
@@ -110,10 +108,8 @@ test.serial.failing('a byte sent right behind P_HV_START, before the guest has s
 });
 
 // §9.8 again: m1n1's session loop reads one request at a time, so a byte that follows the
-// P_EXIT(2) request stays in the iodev and the next tick turns it into a user interrupt. The model's
-// session receive path takes it with the P_EXIT request and drops it as noise (seen as an
-// intermittent hang when the byte merely arrives close behind the P_EXIT reply).
-test.serial.failing('a byte right behind P_EXIT(2) is still pending when the guest resumes and interrupts it (§9.8)', async (t) => {
+// P_EXIT(2) request stays in the iodev and the next tick turns it into a user interrupt.
+test.serial('a byte right behind P_EXIT(2) is still pending when the guest resumes and interrupts it (§9.8)', async (t) => {
   const { host, rings } = await prepare(t);
   const codes: number[] = [];
   host.client.onCallback(async (msg) => {
@@ -129,8 +125,8 @@ test.serial.failing('a byte right behind P_EXIT(2) is still pending when the gue
   const run = host.proxy.hvStart(CODE, 0n, 0n, DOORBELL);
   await until(() => rings() === 1, 'the doorbell');
   host.client.sendInterrupt();
-  await until(() => codes.length === 1, 'the first session');
-  const again = await until(() => codes.length === 2, 'a second session', 5000).then(
+  await until(() => codes.length >= 1, 'the first session');
+  const again = await until(() => codes.length >= 2, 'a second session', 5000).then(
     () => true,
     () => false,
   );

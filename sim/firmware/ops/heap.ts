@@ -19,7 +19,8 @@ export interface HeapOpsOptions {
 const BLOCK_ALIGN = 64n;
 const alignUp = (v: bigint, a: bigint) => (v + a - 1n) & ~(a - 1n);
 
-export function heapOps(options: HeapOpsOptions): OpFamily {
+/** The heap family; `reset()` is m1n1 starting afresh (a reboot): the bump allocator and the arena are empty again. */
+export function heapOps(options: HeapOpsOptions): OpFamily & { reset(): void } {
   let top = alignUp(options.heapStart, BLOCK_ALIGN);
   let arena: HostHeap | null = null;
   const heapblockAlloc = (size: bigint): bigint => {
@@ -38,6 +39,10 @@ export function heapOps(options: HeapOpsOptions): OpFamily {
   };
   return {
     family: 'heap',
+    reset: () => {
+      top = alignUp(options.heapStart, BLOCK_ALIGN);
+      arena = null;
+    },
     ops: [
       { name: 'P_HEAPBLOCK_ALLOC', handler: (a) => heapblockAlloc(a[0]!) },
       { name: 'P_MALLOC', handler: (a) => malloc(a[0]!, 64n) },
