@@ -333,18 +333,24 @@ export class Hypervisor implements HvBackend {
     if (action === 'resume') this.unpark(exit.cpu, 0n);
   }
 
+  /** The switch target reports next: its queued exit, or a CPU_SWITCH session (§9.6). */
   private async runSwitch(): Promise<void> {
     const target = this.switchTarget;
     this.switchTarget = -1;
     const queued = this.pending.findIndex((e) => e.cpu === target);
-    const core = this.machine.core(target);
     if (queued >= 0) {
       const [exit] = this.pending.splice(queued, 1);
       return this.handleExit(exit!);
     }
-    if (!this.parked.has(target)) this.park({ cpu: target, reason: StartReason.START_HV, code: HvEvent.CPU_SWITCH, kind: 'event' }, core, true);
-    const i = this.pending.findIndex((e) => e.cpu === target);
-    const [exit] = this.pending.splice(i, 1);
+    // Parked but not queued: it waits in an outer session for this switch (§9.4 step 4) — it
+    // runs another session now and resumes when that outer session returns.
+    if (this.parked.has(target)) {
+      await this.session(target, StartReason.START_HV, HvEvent.CPU_SWITCH, 0n);
+      return;
+    }
+    const core = this.machine.core(target);
+    this.park({ cpu: target, reason: StartReason.START_HV, code: HvEvent.CPU_SWITCH, kind: 'event' }, core, true);
+    const [exit] = this.pending.splice(this.pending.length - 1, 1);
     await this.handleExit(exit!);
   }
 

@@ -1,15 +1,11 @@
 // CPU switching (spec §9.6) from a stopped CPU: P_HV_SWITCH_CPU, P_EXIT(2), the other CPU's
-// session. DISABLED by default: the virtual M1 does not yet hold the switching CPU until the
-// target CPU's session has run (§9.4 step 4) — CPU 0 keeps running and reports again first, so
-// the host (correctly) refuses. Enable with HVDBG_TEST_CPU_SWITCH=1 once sim/hypervisor does.
+// session — to every secondary and back, the switching CPU held until the target's session is over.
 import test from 'ava';
 import type { ResumeAction, StopEvent } from '../../core/hv/index.ts';
 import { DEMO_GUEST, hvRig } from './helpers.ts';
 
 const GPIO_PIN11 = 0x2_3c10_0000n + 11n * 4n;
-const enabled = process.env.HVDBG_TEST_CPU_SWITCH === '1';
-
-(enabled ? test.serial : test.skip)('pty: from a stop on CPU 0, switch to every secondary and back; a breakpoint armed on all CPUs', async (t) => {
+test.serial('pty: from a stop on CPU 0, switch to every secondary and back; a breakpoint armed on all CPUs', async (t) => {
   t.timeout(240_000);
   const hv = await (await hvRig(t)).hypervisor();
   const errors: string[] = [];
