@@ -100,6 +100,12 @@ export const J274_PMGR_DEVICES: readonly PmgrDevice[] = [
   { name: 'SIO_BUSIF', flags: 0, id: 1, parents: [0, 0], psidx: 23, psreg: 0 },
   { name: 'SIO', flags: 0, id: 2, parents: [1, 0], psidx: 24, psreg: 0 },
   { name: 'UART0', flags: 0, id: 3, parents: [2, 0], psidx: 46, psreg: 0 },
+  // The USB-C controllers behind the proxy's USB devices: m1n1's hypervisor host hooks their
+  // power state by name (ATCn_USB, ATCn_USB_AON) so the guest cannot cut the host's link.
+  { name: 'ATC0_USB_AON', flags: 0, id: 4, parents: [1, 0], psidx: 80, psreg: 0 },
+  { name: 'ATC0_USB', flags: 0, id: 5, parents: [4, 0], psidx: 81, psreg: 0 },
+  { name: 'ATC1_USB_AON', flags: 0, id: 6, parents: [1, 0], psidx: 82, psreg: 0 },
+  { name: 'ATC1_USB', flags: 0, id: 7, parents: [6, 0], psidx: 83, psreg: 0 },
 ];
 
 export const PMGR_DEVICE_RECORD_SIZE = 48;
