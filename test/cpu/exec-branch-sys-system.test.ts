@@ -86,10 +86,11 @@ test('MRS/MSR (register): TPIDR_EL0 and NZCV round trips, XZR forms', (t) => {
 
 test('MRS XZR of an IMPDEF register trapping to EL2 reports Rt = 31 in the ISS', (t) => {
   const m = bsMachine();
-  runAt(m, [encodeRow('MRS', { op0: 3, op1: 0, CRn: 15, CRm: 0, op2: 0, Rt: 31 })], 1);
+  // s3_0_c15_c15_7: in Apple's IMPDEF space, but no register the model (or the spec) names.
+  runAt(m, [encodeRow('MRS', { op0: 3, op1: 0, CRn: 15, CRm: 15, op2: 7, Rt: 31 })], 1);
   t.is(m.core.el, 2);
-  // Op0 3 << 20 | CRn 15 << 10 | Rt 31 << 5 | Dir 1 = 0x303fe1.
-  t.is(m.core.sysregs.get('ESR_EL2'), esr(0x18, 0x303fe1));
+  // Op0 3 << 20 | Op2 7 << 17 | CRn 15 << 10 | Rt 31 << 5 | CRm 15 << 1 | Dir 1 = 0x3e3fff.
+  t.is(m.core.sysregs.get('ESR_EL2'), esr(0x18, 0x3e3fff));
 });
 
 test('TLBI: scope, VA (bits 55:12 sign-extended from 55) and ASID reach core.tlbi', (t) => {
