@@ -12,8 +12,12 @@ interface Command {
 
 const commands: Record<string, Command> = {
   start: {
-    summary: 'the main job: a virtual M1 and the host daemon on loopback (what exists today)',
+    summary: 'the main job: the demo guest on a virtual M1 under the hypervisor, GPIO and AIC tracers on',
     run: async (argv) => (await import('./start.ts')).start(argv),
+  },
+  run: {
+    summary: 'run a guest under the hypervisor to power-off, with tracers (--target sim|DEV|tcp:… --guest FILE)',
+    run: async (argv) => (await import('./run.ts')).runCommand(argv),
   },
   linktest: {
     summary: 'measure the link to m1n1: round trips/s, latency, bulk MB/s (--target …)',

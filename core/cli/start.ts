@@ -1,34 +1,37 @@
-// Layer: core/cli. `hvdbg start` (what `npm start` runs): the main job on loopback. Today that is
-// a virtual M1 in its own process — reached, like a Mac, only through its pty and TCP port —
-// and the host measuring the link with linktest. The hypervisor, demo guest, tracers and the
-// debugger front-ends join here as their issues land.
+// Layer: core/cli. `hvdbg start` (what `npm start` runs): the main job on loopback — a virtual M1
+// in its own process (reached, like a Mac, only through its pty and TCP port), the demo guest
+// loaded under the m1n1 hypervisor host with the GPIO and AIC tracers, run to its power-off.
+// It is `hvdbg run --target sim --guest examples/guest/build/demo.elf --tracer gpio=2 --tracer
+// aic` (run.ts); further `hvdbg run` options may follow (`hvdbg start --timeout 30`). GPIO runs
+// at verbosity 2 because the demo's pins 10–12 have no board name (apple-devices §3.5: unnamed
+// pins print only from verbosity 2).
 
-import { connect } from '../link/connect.ts';
-import { formatLinkReport, runLinkTest } from '../link/linktest.ts';
-import { spawnSim } from './spawn-sim.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HvdbgError } from '../errors.ts';
+import { parseRunArgs, runGuest } from './run.ts';
 
-export async function start(_argv: string[]): Promise<number> {
-  console.log('hvdbg start: what exists today is the link layer — a virtual M1 serving m1n1\'s proxy');
-  console.log('protocol, and the host side measuring it. The CPU, hypervisor, demo guest, tracers,');
-  console.log('GDB stub and VS Code adapter arrive with the next issues.\n');
-  const sim = await spawnSim({ cliPath: process.argv[1]!, pty: true, listen: 'tcp:127.0.0.1:0', onLine: (line) => console.log(`[sim] ${line}`) });
-  try {
-    const link = await connect(sim.pty!);
-    try {
-      console.log(formatLinkReport(await runLinkTest(link, { onProgress: (what) => console.log(`linktest: ${what}…`) })));
-    } finally {
-      await link.close();
-    }
-    console.log(`\nThe virtual M1 keeps running. Try, from another terminal:`);
-    console.log(`  node dist/core/cli/main.js linktest --target ${sim.pty}`);
-    console.log(`  node dist/core/cli/main.js linktest --target ${sim.tcp}`);
-    console.log('Ctrl-C stops it.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-  } finally {
-    sim.stop();
+/** The committed demo guest, from core/cli (tsx) or dist/core/cli (built). */
+function demoGuest(): string {
+  for (const up of ['../../', '../../../']) {
+    const path = fileURLToPath(new URL(`${up}examples/guest/build/demo.elf`, import.meta.url));
+    if (existsSync(path)) return path;
   }
-  return 0;
+  throw new HvdbgError('START_NO_DEMO_GUEST', 'examples/guest/build/demo.elf is missing from this checkout', { hint: 'restore it (it is committed) or rebuild it with make -C examples/guest' });
+}
+
+export async function start(argv: string[]): Promise<number> {
+  const options = parseRunArgs(['--target', 'sim', '--guest', demoGuest(), '--tracer', 'gpio=2', '--tracer', 'aic', ...argv]);
+  if (options === 'help') {
+    console.log('usage: hvdbg start [hvdbg run options]\n\nRuns the demo guest on a virtual M1 with the GPIO and AIC tracers: hvdbg run --help for the options.');
+    return 0;
+  }
+  console.error('hvdbg start: the demo guest on a virtual M1 under the m1n1 hypervisor host, GPIO and AIC tracers on.');
+  console.error('The guest\'s console goes to stdout; progress, m1n1\'s text and tracer lines ([gpio], [aic]) to stderr.');
+  options.onTarget = ({ target, vuart, tcp }) => {
+    console.error(`hvdbg start: the virtual M1 listens on ${target} (m1n1 proxy, this run's host)${tcp ? ` and ${tcp} (a second USB channel)` : ''}; guest console (vuart) on ${vuart ?? '?'}`);
+  };
+  const code = await runGuest(options);
+  console.error(`hvdbg start: done (exit ${code}). The same by hand: hvdbg run --target sim --guest examples/guest/build/demo.elf --tracer gpio=2 --tracer aic`);
+  return code;
 }

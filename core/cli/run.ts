@@ -1,0 +1,260 @@
+// Layer: core/cli. `hvdbg run --target T --guest FILE`: loads a guest under the m1n1 hypervisor
+// (core/hv), runs it to its power-off hypercall with the chosen tracers (core/plugin) loaded.
+// `--target sim` starts a virtual M1 as its own process on a pty (spawn-sim.ts). Imports
+// core/hv, core/plugin, core/formats, core/errors and this folder.
+//
+// Streams: stdout carries only the guest's console (vuart and hypercall text), byte for byte, so
+// it can be piped; stderr carries everything else — `run: ` status and upload progress, tracer
+// lines (`[gpio] …`), m1n1's own text (`m1n1> `), errors. Exit status: 0 the guest powered off
+// with status 0; 1 it powered off with another status, ended otherwise, or hvdbg failed; 2 usage;
+// 3 --timeout passed (or Ctrl-C): the guest was stopped and each CPU's PC printed.
+
+import { readFile } from 'node:fs/promises';
+import { HvdbgError } from '../errors.ts';
+import { detectGuestImage, type GuestImage } from '../formats/guest-image.ts';
+import { Hypervisor } from '../hv/hypervisor.ts';
+import { HvTraceBackend } from '../hv/trace-backend.ts';
+import type { StopHandler } from '../hv/exception-loop.ts';
+import { PluginHost } from '../plugin/host.ts';
+import { parseCommandArgs, UsageError } from './args.ts';
+import { spawnSim, type SimProcess } from './spawn-sim.ts';
+
+const HELP = `usage: hvdbg run --target TARGET --guest FILE [options]
+
+Runs FILE (ELF, Mach-O, Linux Image, or gzip of one) under m1n1's hypervisor until it powers off.
+
+TARGET: sim (a virtual M1 started for this run), a device (/dev/ttyACM0, /dev/m1n1, a pty), or
+        tcp:HOST:PORT (an \`hvdbg sim --listen\`).
+
+options:
+  --guest FILE          the guest image (required)
+  --cmdline TEXT        command line in boot_args
+  --timeout SECONDS     stop the guest after this long, print where each CPU was, exit 3
+  --tracer NAME[=N]     load a tracer plugin (gpio, aic, asc, dcp, or one in --plugin-dir) at
+                        verbosity N; repeatable
+  --plugin-dir DIR      also look for tracers in DIR (searched first); repeatable
+  --vuart PATH          the guest's serial console (/dev/m1n1-sec, or the vuart: line of
+                        hvdbg sim); automatic with --target sim
+  --quiet               no progress or m1n1 text on stderr (tracer lines and errors stay)
+
+stdout: the guest's console only. stderr: progress, tracer lines, m1n1's text, errors.
+exit: 0 powered off with status 0, 1 other status or failure, 2 usage, 3 timed out.`;
+
+const OPTIONS = {
+  target: { type: 'string' },
+  guest: { type: 'string' },
+  cmdline: { type: 'string' },
+  timeout: { type: 'string' },
+  tracer: { type: 'string', multiple: true },
+  'plugin-dir': { type: 'string', multiple: true },
+  vuart: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface RunOptions {
+  target: string;
+  guest: string;
+  cmdline?: string;
+  timeoutSeconds?: number;
+  tracers: ReadonlyArray<{ name: string; verbosity?: number }>;
+  pluginDirs: readonly string[];
+  vuart?: string;
+  quiet: boolean;
+  /** Called once the target is known (e.g. where the virtual M1 listens). */
+  onTarget?: (where: { target: string; vuart?: string; tcp?: string }) => void;
+}
+
+const STOP_GRACE_MS = 10_000;
+const hex = (v: bigint): string => `0x${v.toString(16)}`;
+
+function parseTracer(text: string): { name: string; verbosity?: number } {
+  const m = /^([^=]+)(?:=(\d+))?$/.exec(text);
+  if (!m) throw new UsageError(`hvdbg run: --tracer takes NAME or NAME=VERBOSITY, not '${text}'`, HELP);
+  return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, verbosity: Number(m[2]) };
+}
+
+/** Parses `argv` of `hvdbg run` (usage errors before anything is touched). */
+export function parseRunArgs(argv: string[]): RunOptions | 'help' {
+  const { values } = parseCommandArgs('run', argv, OPTIONS, HELP);
+  if (values.help) return 'help';
+  if (!values.target) throw new UsageError('hvdbg run: --target is required (sim, a device, or tcp:HOST:PORT)', HELP);
+  if (!values.guest) throw new UsageError('hvdbg run: --guest is required (e.g. examples/guest/build/demo.elf)', HELP);
+  let timeoutSeconds: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutSeconds = Number(values.timeout);
+    if (!/^\d+(\.\d+)?$/.test(values.timeout) || !(timeoutSeconds > 0)) throw new UsageError(`hvdbg run: --timeout must be a positive number of seconds, not '${values.timeout}'`, HELP);
+  }
+  return {
+    target: values.target,
+    guest: values.guest,
+    cmdline: values.cmdline,
+    timeoutSeconds,
+    tracers: (values.tracer ?? []).map(parseTracer),
+    pluginDirs: values['plugin-dir'] ?? [],
+    vuart: values.vuart,
+    quiet: values.quiet ?? false,
+  };
+}
+
+/** Reads and recognises the guest before any target is touched: a wrong path costs nothing. */
+async function readGuest(path: string): Promise<{ bytes: Uint8Array; image: GuestImage }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new HvdbgError('RUN_GUEST_UNREADABLE', `cannot read the guest ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, {
+      hint: 'give the path of a guest image, e.g. --guest examples/guest/build/demo.elf (build it with make -C examples/guest)',
+      cause: err,
+    });
+  }
+  return { bytes, image: detectGuestImage(bytes, path) };
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const options = parseRunArgs(argv);
+  if (options === 'help') return (console.log(HELP), 0);
+  return runGuest(options);
+}
+
+/** The body of `hvdbg run` (also `hvdbg start`). Resolves with the exit status. */
+export async function runGuest(o: RunOptions): Promise<number> {
+  const status = (line: string): void => void (o.quiet || process.stderr.write(`run: ${line}\n`));
+  const { bytes, image } = await readGuest(o.guest);
+  let sim: SimProcess | undefined;
+  let target = o.target;
+  let vuart = o.vuart;
+  if (o.target === 'sim') {
+    let vuartPty: string | undefined;
+    status('starting the virtual M1 (hvdbg sim) on a pty');
+    sim = await spawnSim({
+      cliPath: process.argv[1]!,
+      nodeArgs: process.execArgv,
+      pty: true,
+      listen: 'tcp:127.0.0.1:0',
+      onLine: (line) => {
+        // 'vuart: /dev/pts/N' comes right after 'pty:', before 'listening:' (sim/cli.ts).
+        const m = /^vuart: (\/.+)$/.exec(line);
+        if (m) vuartPty = m[1];
+      },
+    });
+    target = sim.pty!;
+    vuart ??= vuartPty;
+    o.onTarget?.({ target, vuart, tcp: sim.tcp });
+  } else {
+    o.onTarget?.({ target, vuart });
+  }
+  try {
+    return await runOn(target, vuart, bytes, image, o, status);
+  } finally {
+    sim?.stop();
+  }
+}
+
+async function runOn(target: string, vuart: string | undefined, bytes: Uint8Array, image: GuestImage, o: RunOptions, status: (line: string) => void): Promise<number> {
+  status(`connecting to ${target}${vuart ? ` (guest console: ${vuart})` : ''}`);
+  const hv = await Hypervisor.connect(target, { vuart, reconnect: false, onStatus: (m) => status(m) });
+  const disposers: Array<() => void> = [];
+  try {
+    hv.onLog((line) => status(line));
+    hv.onError((e) => process.stderr.write(`run: error: ${e.describe()}\n`));
+    const m1n1Text = { partial: '' };
+    hv.onConsole((text, source) => {
+      if (source !== 'proxy') return void process.stdout.write(text);
+      if (o.quiet) return;
+      const s = m1n1Text.partial + Buffer.from(text).toString('latin1');
+      const lines = s.split(/\r?\n/);
+      m1n1Text.partial = lines.pop()!;
+      for (const l of lines) process.stderr.write(`m1n1> ${l}\n`);
+    });
+
+    const backend = new HvTraceBackend(hv, (ev) => process.stderr.write(`${ev.line}\n`));
+    disposers.push(() => backend.dispose());
+    backend.onError((e) => process.stderr.write(`run: tracer backend: ${e.describe()}\n`));
+    const plugins = new PluginHost(backend, { pluginDirs: o.pluginDirs });
+    for (const t of o.tracers) {
+      await plugins.load(t.name);
+      if (t.verbosity !== undefined) plugins.setVerbosity(t.name, t.verbosity);
+    }
+
+    let lastShown = -1;
+    const loaded = await hv.loadGuest(bytes, {
+      name: o.guest,
+      cmdline: o.cmdline,
+      onProgress: (p) => {
+        const pct = p.totalBytes > 0 ? Math.floor((100 * p.doneBytes) / p.totalBytes) : 100;
+        if (pct === lastShown || (pct % 25 !== 0 && pct !== 100)) return;
+        lastShown = pct;
+        status(`${p.phase} ${p.segment}: ${p.doneBytes}/${p.totalBytes} bytes (${pct}%)`);
+      },
+    });
+    status(`loaded ${o.guest} (${image.kind}): ${loaded.stats.rawBytes} bytes, ${loaded.stats.wireBytes} on the wire; entry ${hex(loaded.layout.entry)}`);
+    await backend.sync();
+
+    // --timeout / Ctrl-C: interrupt, then visit each started CPU in the stop (§9.6) for its PC.
+    let stopped: { why: string; pcs: Map<number, bigint> } | undefined;
+    const stopHandler: StopHandler = async (stop, session) => {
+      if (stop.reason !== 'user-interrupt' || !stopped) return stop.reason === 'vtimer' ? 'continue' : 'exit-guest';
+      stopped.pcs.set(stop.cpu, stop.pc);
+      for (const cpu of [...hv.host.cpus.keys()].sort((a, b) => a - b)) {
+        if (stopped.pcs.has(cpu)) continue;
+        try {
+          await session.switchTo(cpu);
+          stopped.pcs.set(cpu, session.ctx.elr);
+        } catch (err) {
+          process.stderr.write(`run: cpu${cpu}: ${err instanceof HvdbgError ? err.describe() : String(err)}\n`);
+        }
+      }
+      return 'exit-guest';
+    };
+    hv.loop.setStopHandler(stopHandler);
+    // A target that never answers the interrupt must not hang us: give up after STOP_GRACE_MS.
+    let giveUp: (v: 'gave-up') => void = () => undefined;
+    const gaveUp = new Promise<'gave-up'>((resolve) => (giveUp = resolve));
+    let grace: NodeJS.Timeout | undefined;
+    const stopGuest = (why: string): void => {
+      if (stopped || hv.state !== 'running') return;
+      stopped = { why, pcs: new Map() };
+      status(`${why}: stopping the guest`);
+      hv.interrupt();
+      grace = setTimeout(() => giveUp('gave-up'), STOP_GRACE_MS);
+    };
+    const timer = o.timeoutSeconds === undefined ? undefined : setTimeout(() => stopGuest(`--timeout ${o.timeoutSeconds} s passed`), o.timeoutSeconds * 1000);
+    const onSigint = (): void => stopGuest('interrupted (Ctrl-C)');
+    process.on('SIGINT', onSigint);
+    disposers.push(() => (clearTimeout(timer), clearTimeout(grace), process.off('SIGINT', onSigint)));
+
+    status(`starting the guest${o.tracers.length ? ` with tracers ${o.tracers.map((t) => t.name).join(', ')}` : ''}`);
+    const started = hv.start();
+    started.catch(() => undefined); // after a give-up, close() ends it
+    const exit = await Promise.race([started, gaveUp]);
+    if (exit === 'gave-up') {
+      process.stderr.write(`run: ${stopped!.why}; the target did not stop within ${STOP_GRACE_MS / 1000} s of the interrupt — giving up (CPUs unknown)\n`);
+      return 3;
+    }
+    for (const t of o.tracers) await plugins.idle(t.name);
+    await plugins.close();
+
+    const stoppedAt = stopped as { why: string; pcs: Map<number, bigint> } | undefined;
+    if (stoppedAt) {
+      const symbols = loaded.image.plan.symbols;
+      process.stderr.write(`run: ${stoppedAt.why}; the guest was stopped. Where each CPU was:\n`);
+      if (stoppedAt.pcs.size === 0) process.stderr.write('run:   (no CPU reported; the target did not stop in time)\n');
+      for (const [cpu, pc] of [...stoppedAt.pcs].sort((a, b) => a[0] - b[0])) {
+        const sym = symbols?.symbolize(pc);
+        process.stderr.write(`run:   cpu${cpu} at PC ${hex(pc)}${sym ? ` <${sym}>` : ''}\n`);
+      }
+      return 3;
+    }
+    if (exit.status === 0n) {
+      status('the guest powered off with status 0');
+      return 0;
+    }
+    process.stderr.write(exit.status === undefined ? `run: the guest ended without powering off: ${exit.why}\n` : `run: the guest powered off with status ${exit.status} (non-zero: ${exit.why})\n`);
+    return 1;
+  } finally {
+    for (const d of disposers) d();
+    await hv.close().catch(() => undefined);
+  }
+}
