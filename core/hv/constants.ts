@@ -1,20 +1,7 @@
 // Layer: core/hv. The hypervisor's wire constants (spec m1n1-protocol §9, §10, App. A/B).
-// Pure data; imports nothing.
+// Pure data; the callback codes and MMIO flags both sides share live in core/uartproxy.
 
-/** `code` of START_EXCEPTION / START_EXCEPTION_LOWER callbacks (§9.3). */
-export const ExcCode = { SYNC: 0, IRQ: 1, FIQ: 2, SERROR: 3 } as const;
-
-/** `code` of START_HV callbacks (§9.3). */
-export const HvEvent = {
-  HOOK_VM: 1,
-  VTIMER: 2,
-  USER_INTERRUPT: 3,
-  WDT_BARK: 4,
-  CPU_SWITCH: 5,
-  VIRTIO: 6,
-  /** Defined, never produced by the firmware (§15.19, §15.41). */
-  PANIC: 7,
-} as const;
+export { ExcCode, HvEvent, MmioFlags } from '../uartproxy/constants.ts';
 
 /**
  * Argument of the P_EXIT that ends a callback session (§9.3). Python's STEP = 4 is deliberately
@@ -88,16 +75,6 @@ export const EXC_INFO_WRITABLE_END = 0x138;
 /** struct hv_vm_proxy_hook_data (§10.6): flags u32, id u32, addr u64, data[8] u64. */
 export const HOOK_DATA_SIZE = 80;
 export const HookDataOffset = { FLAGS: 0x00, ID: 0x04, ADDR: 0x08, DATA: 0x10 } as const;
-
-/** MMIO access flags, shared by trace events and hook data (§10.5). */
-export const MmioFlags = {
-  WIDTH_MASK: 0x1f,
-  WRITE: 1 << 5,
-  MULTI: 1 << 6,
-  SH_SHIFT: 14,
-  CPU_SHIFT: 16,
-  ATTR_SHIFT: 24,
-} as const;
 
 /** EVT_MMIOTRACE payload (§10.5) and EVT_IRQTRACE payload (§10.8). */
 export const MMIO_TRACE_EVENT_SIZE = 32;

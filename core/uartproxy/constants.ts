@@ -67,6 +67,30 @@ export const StartReason = {
   START_HV: 3,
 } as const;
 
+/** `code` of START_EXCEPTION / START_EXCEPTION_LOWER callbacks (§9.3). */
+export const ExcCode = { SYNC: 0, IRQ: 1, FIQ: 2, SERROR: 3 } as const;
+
+/** `code` of START_HV callbacks (§9.3). PANIC is defined but never produced by the firmware (§15). */
+export const HvEvent = {
+  HOOK_VM: 1,
+  VTIMER: 2,
+  USER_INTERRUPT: 3,
+  WDT_BARK: 4,
+  CPU_SWITCH: 5,
+  VIRTIO: 6,
+  PANIC: 7,
+} as const;
+
+/** MMIO access flags, shared by trace events and HOOK_VM data (§10.5, §10.6). */
+export const MmioFlags = {
+  WIDTH_MASK: 0x1f,
+  WRITE: 1 << 5,
+  MULTI: 1 << 6,
+  SH_SHIFT: 14,
+  CPU_SHIFT: 16,
+  ATTR_SHIFT: 24,
+} as const;
+
 /** I/O device numbers (§1.1). */
 export const Iodev = {
   UART: 0,

@@ -6,24 +6,12 @@
 // (delivered as 1), the Python-only STEP (4), any other number, a failed channel (−1) — prints
 // "Guest exception not handled, rebooting.", dumps the registers and reboots.
 
-import { StartReason } from '../../core/uartproxy/constants.ts';
+import { ExcCode, HvEvent, StartReason } from '../../core/uartproxy/constants.ts';
 
 export { StartReason };
 
-/** `code` for START_EXCEPTION / START_EXCEPTION_LOWER (§9.3). */
-export const ExcCode = { EXC_SYNC: 0, EXC_IRQ: 1, EXC_FIQ: 2, EXC_SERROR: 3 } as const;
+export { ExcCode, HvEvent };
 export type ExcCodeName = keyof typeof ExcCode;
-
-/** `code` for START_HV (§9.3). */
-export const HvEvent = {
-  HOOK_VM: 1,
-  VTIMER: 2,
-  USER_INTERRUPT: 3,
-  WDT_BARK: 4,
-  CPU_SWITCH: 5,
-  VIRTIO: 6,
-  PANIC: 7,
-} as const;
 export type HvEventName = keyof typeof HvEvent;
 
 /** The argument of the `P_EXIT` that ends a callback session (§9.3). */

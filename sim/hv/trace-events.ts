@@ -10,18 +10,12 @@
 // closed pipe drops the event (usb_dwc3_queue returns 0). Everything goes through the same
 // ring, so events always precede a later REQ_BOOT or reply.
 
-import { EventType } from '../../core/uartproxy/constants.ts';
+import { EventType, MmioFlags } from '../../core/uartproxy/constants.ts';
 import { eventFrame } from '../firmware/frames.ts';
 
 /** MMIO_EVT_* (m1n1 src/hv.h): the `flags` word of trace events and HOOK_VM data. */
-export const MmioFlag = {
-  WIDTH_MASK: 0x1f,
-  WRITE: 1 << 5,
-  MULTI: 1 << 6,
-  SH_SHIFT: 14,
-  CPU_SHIFT: 16,
-  ATTR_SHIFT: 24,
-} as const;
+const MmioFlag = MmioFlags;
+export { MmioFlag };
 
 export const MMIO_TRACE_SIZE = 32;
 export const IRQ_TRACE_SIZE = 8;

@@ -29,8 +29,8 @@ export function handleGuestTrap(hv: Hypervisor, core: Core, syn: Syndrome): void
   const cpu = core.cpu;
   const lower = (code: number): void => hv.park({ cpu, reason: StartReason.START_EXCEPTION_LOWER, code, kind: 'sync' }, core);
   if (syn.kind === 'fiq') return handleFiq(hv, core);
-  if (syn.kind === 'irq') return lower(ExcCode.EXC_IRQ);
-  if (syn.ec === EC.SERROR) return lower(ExcCode.EXC_SERROR);
+  if (syn.kind === 'irq') return lower(ExcCode.IRQ);
+  if (syn.ec === EC.SERROR) return lower(ExcCode.SERROR);
   if (syn.ec === EC.SYSREG && handleIpiRegister(hv, core, syn.iss)) return resumeGuest(core, 4n);
   // Stage-2 translation, access-flag and permission faults (DFSC 0x04–0x0f) are the software
   // pages; anything else (an external abort from a device) goes to the host as it is.
@@ -43,9 +43,9 @@ export function handleGuestTrap(hv: Hypervisor, core: Core, syn: Syndrome): void
     }
     if (r === 'emulated') return resumeGuest(core, 4n);
     if (r === 'retry') return resumeGuest(core);
-    if (r === 'needs-host') return hv.park({ cpu, reason: StartReason.START_EXCEPTION_LOWER, code: ExcCode.EXC_SYNC, kind: 'dabort' }, core);
+    if (r === 'needs-host') return hv.park({ cpu, reason: StartReason.START_EXCEPTION_LOWER, code: ExcCode.SYNC, kind: 'dabort' }, core);
   }
-  lower(ExcCode.EXC_SYNC);
+  lower(ExcCode.SYNC);
 }
 
 /**

@@ -82,7 +82,7 @@ test('hv_vm_proxy_hook_data: 80 bytes — flags@0 u32, id@4 u32, addr@8, data[8]
 
 test('§9.3 tables: reasons, HV events, exit codes', (t) => {
   t.deepEqual(HvEvent, { HOOK_VM: 1, VTIMER: 2, USER_INTERRUPT: 3, WDT_BARK: 4, CPU_SWITCH: 5, VIRTIO: 6, PANIC: 7 });
-  t.deepEqual(ExcCode, { EXC_SYNC: 0, EXC_IRQ: 1, EXC_FIQ: 2, EXC_SERROR: 3 });
+  t.deepEqual(ExcCode, { SYNC: 0, IRQ: 1, FIQ: 2, SERROR: 3 });
   t.deepEqual(ExitCode, { EXC_RET_UNHANDLED: 1, EXC_RET_HANDLED: 2, EXC_EXIT_GUEST: 3, STEP: 4 });
   t.is(codeName(HV_EVENTS, 5), 'CPU_SWITCH');
   t.is(codeName(EXIT_CODES, 9), 'unknown(9)');
