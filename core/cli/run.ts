@@ -15,7 +15,9 @@ import { detectGuestImage, type GuestImage } from '../formats/guest-image.ts';
 import { Hypervisor } from '../hv/hypervisor.ts';
 import { HvTraceBackend } from '../hv/trace-backend.ts';
 import type { StopHandler } from '../hv/exception-loop.ts';
+import { createInterface } from 'node:readline';
 import { PluginHost } from '../plugin/host.ts';
+import { runPluginCommand } from '../plugin/commands.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
 import { spawnSim, type SimProcess } from './spawn-sim.ts';
 
@@ -36,6 +38,9 @@ options:
   --vuart PATH          the guest's serial console (/dev/m1n1-sec, or the vuart: line of
                         hvdbg sim); automatic with --target sim
   --quiet               no progress or m1n1 text on stderr (tracer lines and errors stay)
+
+Tracers reload by themselves when their files change (state kept). Commands on stdin while the
+guest runs: plugins | load NAME | unload NAME | reload NAME | verbosity NAME N.
 
 stdout: the guest's console only. stderr: progress, tracer lines, m1n1's text, errors.
 exit: 0 powered off with status 0, 1 other status or failure, 2 usage, 3 timed out.`;
@@ -172,11 +177,25 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
     const backend = new HvTraceBackend(hv, (ev) => process.stderr.write(`${ev.line}\n`));
     disposers.push(() => backend.dispose());
     backend.onError((e) => process.stderr.write(`run: tracer backend: ${e.describe()}\n`));
-    const plugins = new PluginHost(backend, { pluginDirs: o.pluginDirs });
+    // Tracers reload when their files change, between two events, keeping their state (issue 8).
+    const plugins = new PluginHost(backend, { pluginDirs: o.pluginDirs, hotReload: true });
+    plugins.onLifecycle((e) => {
+      if (e.kind !== 'loaded') process.stderr.write(`[${e.plugin}] ${e.kind}${e.error ? `: ${e.error.describe()}` : ''}\n`);
+    });
     for (const t of o.tracers) {
       await plugins.load(t.name);
       if (t.verbosity !== undefined) plugins.setVerbosity(t.name, t.verbosity);
     }
+    // Tracer commands on stdin while the guest runs: plugins, load NAME, unload NAME, reload NAME, verbosity NAME N.
+    const commands = createInterface({ input: process.stdin, terminal: false });
+    commands.on('line', (line) => {
+      if (line.trim() === '') return;
+      runPluginCommand(plugins, line).then(
+        (out) => process.stderr.write(`${out}\n`),
+        (err: unknown) => process.stderr.write(`run: ${err instanceof HvdbgError ? err.describe() : String(err)}\n`),
+      );
+    });
+    disposers.push(() => commands.close());
 
     let lastShown = -1;
     const loaded = await hv.loadGuest(bytes, {

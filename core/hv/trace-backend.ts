@@ -85,7 +85,8 @@ export class HvTraceBackend implements TraceBackend {
     return {
       dispose: () => {
         r.disposed = true;
-        if (r.via === 'hv') this.#pending = this.#pending.then(() => this.hv.traceIrq(req.first, req.count, false).catch((e: unknown) => this.#report(e, `${req.owner}: stopping IRQ trace`)));
+        // Once the guest has left the hypervisor there is nothing to untrace (and maybe no link).
+        if (r.via === 'hv' && this.hv.state !== 'exited') this.#pending = this.#pending.then(() => this.hv.traceIrq(req.first, req.count, false).catch((e: unknown) => this.#report(e, `${req.owner}: stopping IRQ trace`)));
       },
     };
   }

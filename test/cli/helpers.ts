@@ -20,14 +20,15 @@ export interface RunResult {
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
-function spawnHvdbg(args: readonly string[]): Child {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnHvdbg(args: readonly string[], stdin: 'ignore' | 'pipe' = 'ignore'): Child {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: [stdin, 'pipe', 'pipe'] });
 }
 
 /** Runs `hvdbg ARGS` to completion; rejects (after killing it) if it runs past the limit. */
-export function hvdbg(args: readonly string[], limitMs = RUN_LIMIT_MS): Promise<RunResult> {
+export function hvdbg(args: readonly string[], limitMs = RUN_LIMIT_MS, input?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnHvdbg(args);
+    const child = spawnHvdbg(args, input === undefined ? 'ignore' : 'pipe');
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -108,6 +108,18 @@ test.serial('run --timeout 1 on a guest that never powers off: stopped, exit 3, 
   t.regex(r.stderr, /^run: {3}cpu0 at PC 0x81000000[04] <spin(\+0x4)?>$/m, transcript(r));
 });
 
+test.serial('run: tracer commands on stdin while the guest runs (plugins, verbosity, an unknown one)', async (t) => {
+  t.timeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'hvdbg-run-'));
+  const elf = join(dir, 'spin.elf');
+  writeFileSync(elf, spinElf());
+  const r = await hvdbg(['run', '--target', 'sim', '--guest', elf, '--timeout', '3', '--quiet', '--tracer', 'gpio'], 60_000, 'plugins\nverbosity gpio 2\nbogus\n');
+  t.is(r.code, 3, transcript(r));
+  t.regex(r.stderr, /gpio/, transcript(r));
+  t.regex(r.stderr, /gpio verbosity 2/, transcript(r));
+  t.regex(r.stderr, /unknown plugin command 'bogus'/, transcript(r));
+});
+
 test('run with a guest path that does not exist: exit 1 with a hint, nothing started', async (t) => {
   const r = await hvdbg(['run', '--target', 'sim', '--guest', 'no/such/guest.elf']);
   t.is(r.code, 1, transcript(r));
