@@ -1,0 +1,170 @@
+// Layer: core/session. Guest memory as the debugger sees it: by physical address (REQ_MEMREAD /
+// REQ_MEMWRITE) and by virtual address through the stopped CPU's translation (§10.3), with the
+// software breakpoints' BRK words hidden from reads and kept across writes. Imports core/hv
+// (constants, types), core/proxy (types) and this folder.
+//
+// Translation (§10.3): P_HV_TRANSLATE(va, stage1 only) gives the IPA (for an MMU-off guest it
+// returns va itself, which is its IPA); P_HV_PT_WALK(ipa) then gives the stage-2 descriptor:
+// a hardware page/block or a software MAP names the PA (bits 49:2 | ipa bits 1:0), a hook means
+// the address is emulated MMIO, 0 means unmapped. Going through stage 1 only also works for
+// pages whose stage 2 is a software entry, where the combined S12 `AT` would fault. Results are
+// cached per 4 KiB page (PAR's granule) for one stop of one CPU.
+
+import { Pte } from '../hv/index.ts';
+import type { M1n1Proxy } from '../proxy/proxy.ts';
+import { SessionError, SessionErrorCode, hex } from './errors.ts';
+
+const PAGE = 0x1000n;
+const PAGE_MASK = PAGE - 1n;
+/** Largest single transfer the debug model accepts (a gdb `m` packet is far smaller). */
+export const MAX_TRANSFER = 16 * 1024 * 1024;
+
+/** What hides breakpoints: the software breakpoint table implements it. */
+export interface MemoryOverlay {
+  /** Replaces patched words inside [pa, pa + bytes.length) by the guest's own bytes (in place). */
+  hide(pa: bigint, bytes: Uint8Array): void;
+  /** For a write of `bytes` at `pa`: records the guest's new bytes under each patch and returns what to store (patches kept). */
+  keep(pa: bigint, bytes: Uint8Array): Uint8Array;
+}
+
+export type Translator = (va: bigint, write: boolean) => Promise<bigint>;
+
+export class GuestMemory {
+  constructor(
+    private readonly proxy: M1n1Proxy,
+    private readonly overlay: MemoryOverlay,
+  ) {}
+
+  async readPhysical(pa: bigint, length: number): Promise<Uint8Array> {
+    checkLength(length);
+    if (length === 0) return new Uint8Array(0);
+    const bytes = await this.#raw(() => this.proxy.transport.memRead(pa, length), pa, length, 'read');
+    this.overlay.hide(pa, bytes);
+    return bytes;
+  }
+
+  async writePhysical(pa: bigint, data: Uint8Array): Promise<void> {
+    checkLength(data.length);
+    if (data.length === 0) return;
+    const stored = this.overlay.keep(pa, data);
+    await this.writeRaw(pa, stored);
+  }
+
+  /** Writes bytes as given (breakpoint patching), then makes them visible to instruction fetch. */
+  async writeRaw(pa: bigint, data: Uint8Array): Promise<void> {
+    const p = this.proxy;
+    // One round trip: the write, then clean to PoU and invalidate the I-cache over it, so code
+    // patched here (a BRK, or a debugger's edit of code) is what the CPU fetches next.
+    const w = p.transport.memWrite(pa, data);
+    const c = p.dcCvau(pa, data.length);
+    const i = p.icIvau(pa, data.length);
+    await this.#raw(() => Promise.all([w, c, i]), pa, data.length, 'write');
+  }
+
+  /** Reads through `translate`, page by page; a fault after the first page gives the bytes before it. */
+  async readVirtual(translate: Translator, va: bigint, length: number): Promise<Uint8Array> {
+    checkLength(length);
+    const out = new Uint8Array(length);
+    let done = 0;
+    for (const piece of pages(va, length)) {
+      let pa: bigint;
+      try {
+        pa = await translate(piece.va, false);
+      } catch (err) {
+        if (done > 0 && err instanceof SessionError && err.code === SessionErrorCode.MEMORY_FAULT) return out.slice(0, done);
+        throw err;
+      }
+      out.set(await this.readPhysical(pa, piece.length), done);
+      done += piece.length;
+    }
+    return out;
+  }
+
+  /** Writes through `translate`: every page is translated first, so a fault writes nothing. */
+  async writeVirtual(translate: Translator, va: bigint, data: Uint8Array): Promise<void> {
+    checkLength(data.length);
+    const plan: Array<{ pa: bigint; from: number; length: number }> = [];
+    let from = 0;
+    for (const piece of pages(va, data.length)) {
+      plan.push({ pa: await translate(piece.va, true), from, length: piece.length });
+      from += piece.length;
+    }
+    for (const p of plan) await this.writePhysical(p.pa, data.subarray(p.from, p.from + p.length));
+  }
+
+  async #raw<T>(op: () => Promise<T>, pa: bigint, length: number, what: string): Promise<T> {
+    try {
+      return await op();
+    } catch (cause) {
+      const fatal = (cause as { fatal?: boolean } | undefined)?.fatal === true;
+      if (fatal) throw cause;
+      throw new SessionError(SessionErrorCode.MEMORY_FAULT, `cannot ${what} ${length} byte(s) at physical ${hex(pa)}: ${(cause as Error)?.message ?? String(cause)}`, { cause, hint: 'is it RAM the hypervisor maps? MMIO needs the right access width' });
+    }
+  }
+}
+
+/** [va, va + length) split at 4 KiB page boundaries. */
+export function pages(va: bigint, length: number): Array<{ va: bigint; length: number }> {
+  const out: Array<{ va: bigint; length: number }> = [];
+  let at = va;
+  let left = length;
+  while (left > 0) {
+    const n = Math.min(left, Number(PAGE - (at & PAGE_MASK)));
+    out.push({ va: at, length: n });
+    at += BigInt(n);
+    left -= n;
+  }
+  return out;
+}
+
+/**
+ * The PA of `ipa` from P_HV_PT_WALK's value (§10.3), or a MEMORY_FAULT naming why there is none.
+ * Hardware entries have bit 0 set; software entries keep their type in bits 52:50 (MAP = 0).
+ */
+export function paFromWalk(walk: bigint, ipa: bigint, va: bigint): bigint {
+  if (walk === 0n) throw new SessionError(SessionErrorCode.MEMORY_FAULT, `${hex(va)}: IPA ${hex(ipa)} is not mapped at stage 2`, { hint: 'the guest has no memory there' });
+  const type = (walk >> 50n) & 7n;
+  if ((walk & 1n) === 1n || type === 0n) return (walk & Pte.TARGET_MASK) | (ipa & 3n);
+  throw new SessionError(SessionErrorCode.MEMORY_FAULT, `${hex(va)}: IPA ${hex(ipa)} is emulated MMIO (a stage-2 hook), not memory`, { hint: 'read device registers with an MMIO access of the right width' });
+}
+
+/** Per-stop translation cache, per CPU, at 4 KiB granularity. */
+export class TranslationCache {
+  readonly #pages = new Map<string, bigint>();
+
+  async lookup(cpu: number, va: bigint, write: boolean, miss: (pageVa: bigint) => Promise<bigint>): Promise<bigint> {
+    const page = va & ~PAGE_MASK;
+    const key = `${cpu}:${write ? 'w' : 'r'}:${page}`;
+    let base = this.#pages.get(key);
+    if (base === undefined) {
+      base = (await miss(page)) & ~PAGE_MASK;
+      this.#pages.set(key, base);
+    }
+    return base | (va & PAGE_MASK);
+  }
+
+  clear(): void {
+    this.#pages.clear();
+  }
+}
+
+function checkLength(length: number): void {
+  if (!Number.isInteger(length) || length < 0 || length > MAX_TRANSFER) {
+    throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `memory length ${length} is not an integer in 0..${MAX_TRANSFER}`);
+  }
+}
+
+/**
+ * The stopped CPU's translation (§10.3): stage 1 by P_HV_TRANSLATE (EL of the CPU's SPSR), stage 2
+ * by P_HV_PT_WALK, cached per page for the stop. `valid` says the CPU still has the session.
+ */
+export function cpuTranslator(proxy: M1n1Proxy, tlb: TranslationCache, cpu: number, valid: () => boolean): Translator {
+  return (va, write) => {
+    if (!valid()) throw new SessionError(SessionErrorCode.RUNNING, `cpu${cpu} resumed during the access`);
+    return tlb.lookup(cpu, va, write, async (page) => {
+      const ipa = await proxy.hvTranslate(page, true, write);
+      if (ipa === 0n) throw new SessionError(SessionErrorCode.MEMORY_FAULT, `${hex(page)} has no stage-1 translation on cpu${cpu}${write ? ' for a write' : ''}`, { hint: 'the guest has not mapped it (or not writable)' });
+      return paFromWalk(await proxy.hvPtWalk(ipa), ipa, page);
+    });
+  };
+}

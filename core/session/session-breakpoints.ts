@@ -1,0 +1,182 @@
+// Layer: core/session. The debug model's breakpoints and watchpoints: software ones patched into
+// memory (and stepped over when a CPU resumes from one), hardware ones in the DBGBCR/DBGWCR slots
+// of every CPU through core/hv's DebugState (§9.11: the per-CPU disarm on a hit and the re-arm
+// after one step live there). Imports core/hv and this folder.
+
+import { Debug, type Hypervisor, type TrapResult, type TrapSession } from '../hv/index.ts';
+import { byteSelect, LSC, noSlot, SoftwareBreakpoints, SW_BREAK_IMM, type WatchpointSpec } from './breakpoints.ts';
+import { SessionError, SessionErrorCode, hex } from './errors.ts';
+import type { GuestMemory, Translator } from './memory.ts';
+import type { SessionSymbols } from './symbols.ts';
+
+export type BreakpointKind = 'software' | 'hardware';
+
+export interface BreakpointInfo {
+  readonly kind: BreakpointKind;
+  readonly address: bigint;
+  /** Hardware: the DBGBCR/DBGBVR pair. */
+  readonly slot?: number;
+  /** `name+0xoff (file:line)`. */
+  readonly where: string;
+}
+
+export interface WatchpointInfo extends WatchpointSpec {
+  /** The DBGWCR/DBGWVR pair. */
+  readonly slot: number;
+}
+
+export class SessionBreakpoints {
+  readonly software = new SoftwareBreakpoints();
+  readonly #hardware = new Map<bigint, number>();
+  readonly #watch: WatchpointInfo[] = [];
+  /** Software breakpoints whose original instruction is in memory for one host step. */
+  readonly #lifted = new Set<bigint>();
+
+  constructor(
+    private readonly hv: Hypervisor,
+    private readonly mode: 'all-cpus' | 'stopped-cpu',
+    private readonly flush: (s: TrapSession) => Promise<void>,
+  ) {}
+
+  get count(): number {
+    return this.software.all.length + this.#hardware.size + this.#watch.length;
+  }
+
+  get watchpoints(): readonly WatchpointInfo[] {
+    return [...this.#watch];
+  }
+
+  kindAt(address: bigint): 'software' | 'hardware' {
+    if (this.software.at(address)) return 'software';
+    if (this.#hardware.has(address)) return 'hardware';
+    throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `no breakpoint at ${hex(address)}`);
+  }
+
+  list(symbols: SessionSymbols): BreakpointInfo[] {
+    const sw = this.software.all.map((b) => ({ kind: 'software' as const, address: b.va, where: symbols.describe(b.va) }));
+    const hw = [...this.#hardware].map(([address, slot]) => ({ kind: 'hardware' as const, address, slot, where: symbols.describe(address) }));
+    return [...sw, ...hw];
+  }
+
+  async insertSoftware(va: bigint, translate: Translator, memory: GuestMemory, symbols: SessionSymbols): Promise<BreakpointInfo> {
+    if (va % 4n !== 0n) throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `breakpoint address ${hex(va)} is not 4-byte aligned`);
+    if (this.software.at(va)) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `a software breakpoint at ${hex(va)} exists already`);
+    const pa = await translate(va, false);
+    const original = await memory.readPhysical(pa, 4);
+    this.software.add(va, pa, original);
+    try {
+      await memory.writeRaw(pa, SoftwareBreakpoints.brkBytes);
+    } catch (err) {
+      this.software.delete(va);
+      throw err;
+    }
+    return { kind: 'software', address: va, where: symbols.describe(va) };
+  }
+
+  /** Writes the guest's instruction back (the caller made sure the proxy may be used). */
+  async removeSoftware(va: bigint, memory: GuestMemory): Promise<void> {
+    const bp = this.software.delete(va);
+    if (this.#lifted.delete(va)) return; // its original is in memory already
+    await memory.writeRaw(bp.pa, bp.original);
+  }
+
+  async insertHardware(s: TrapSession, va: bigint, symbols: SessionSymbols): Promise<BreakpointInfo> {
+    if (va % 4n !== 0n) throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `breakpoint address ${hex(va)} is not 4-byte aligned`);
+    if (this.#hardware.has(va)) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `a hardware breakpoint at ${hex(va)} exists already`);
+    if (this.#hardware.size >= Debug.BREAKPOINTS || !this.hv.loop.debug.breakpoints.includes(null)) throw noSlot('breakpoint', [...this.#hardware.keys()].map((a) => hex(a)));
+    await this.flush(s);
+    const slot = await this.hv.loop.debug.addBreakpoint(s, va, undefined, this.#cpus(s));
+    this.#hardware.set(va, slot);
+    return { kind: 'hardware', address: va, slot, where: symbols.describe(va) };
+  }
+
+  async removeHardware(s: TrapSession, va: bigint): Promise<void> {
+    if (!this.#hardware.has(va)) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `no hardware breakpoint at ${hex(va)}`);
+    await this.flush(s);
+    await this.hv.loop.debug.removeBreakpoint(s, va, this.#cpus(s));
+    this.#hardware.delete(va);
+  }
+
+  async insertWatchpoint(s: TrapSession, spec: WatchpointSpec): Promise<WatchpointInfo> {
+    const bas = byteSelect(spec);
+    if (!(spec.access in LSC)) throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `watchpoint access '${String(spec.access)}' is not read, write or access`);
+    const dword = spec.address & ~7n;
+    if (this.#watch.some((w) => (w.address & ~7n) === dword)) {
+      throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `the doubleword at ${hex(dword)} is watched already`, { hint: 'remove that watchpoint first (one slot per doubleword)' });
+    }
+    if (this.#watch.length >= Debug.WATCHPOINTS || !this.hv.loop.debug.watchpoints.includes(null)) throw noSlot('watchpoint', this.#watch.map((w) => `${w.access} ${hex(w.address)}+${w.length}`));
+    await this.flush(s);
+    const slot = await this.hv.loop.debug.addWatchpoint(s, spec.address, bas, LSC[spec.access], this.#cpus(s));
+    const info = { address: spec.address, length: spec.length, access: spec.access, slot };
+    this.#watch.push(info);
+    return info;
+  }
+
+  async removeWatchpoint(s: TrapSession, address: bigint): Promise<void> {
+    const i = this.#watch.findIndex((w) => w.address === address);
+    if (i < 0) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `no watchpoint at ${hex(address)}`);
+    await this.flush(s);
+    await this.hv.loop.debug.removeWatchpoint(s, address, this.#cpus(s));
+    this.#watch.splice(i, 1);
+  }
+
+  /** Every breakpoint and watchpoint out (detach). */
+  async removeAll(stopped: (cpu: number | undefined) => Promise<TrapSession>, memory: GuestMemory, preStart: boolean): Promise<void> {
+    const sw = this.software.all.map((b) => b.va);
+    if (sw.length > 0 && !preStart) await stopped(undefined);
+    for (const va of sw) await this.removeSoftware(va, memory);
+    if (this.#hardware.size === 0 && this.#watch.length === 0) return;
+    const s = await stopped(undefined);
+    for (const va of [...this.#hardware.keys()]) await this.removeHardware(s, va);
+    for (const w of [...this.#watch]) await this.removeWatchpoint(s, w.address);
+  }
+
+  /** core/hv's BRK hook: claims our BRKs; a removed one (trapped before removal) just re-runs the restored instruction. */
+  onBrk(s: TrapSession, imm: number): TrapResult | undefined {
+    if (imm !== SW_BREAK_IMM) return undefined;
+    const pc = s.ctx.elr;
+    const ours = this.software.isOurs(pc);
+    if (ours === 'live' && !this.#lifted.has(pc)) return { kind: 'stop', stop: { reason: 'breakpoint', detail: `software breakpoint at ${hex(pc)}`, esr: s.ctx.esr } };
+    if (ours !== undefined) return { kind: 'handled' };
+    return { kind: 'stop', stop: { reason: 'exception', detail: `brk #${hex(SW_BREAK_IMM)} at ${hex(pc)}, not placed by this session`, esr: s.ctx.esr } };
+  }
+
+  /**
+   * Resuming from a software breakpoint: its instruction goes back for one host step (§9.11),
+   * then the BRK again. Returns the step's stop or exit if it had one, else undefined.
+   */
+  async stepOffSoftware(s: TrapSession, memory: GuestMemory): Promise<TrapResult | undefined> {
+    const bp = this.software.at(s.ctx.elr);
+    if (!bp || this.#lifted.has(bp.va)) return undefined;
+    await memory.writeRaw(bp.pa, bp.original);
+    this.#lifted.add(bp.va);
+    let result: TrapResult | undefined;
+    try {
+      result = await s.step();
+    } finally {
+      await this.restoreLifted(memory);
+    }
+    return result;
+  }
+
+  /** Before a host step from a software breakpoint: the guest's instruction goes back until the next stop. */
+  async liftForStep(s: TrapSession, memory: GuestMemory): Promise<void> {
+    const bp = this.software.at(s.ctx.elr);
+    if (!bp || this.#lifted.has(bp.va)) return;
+    await memory.writeRaw(bp.pa, bp.original);
+    this.#lifted.add(bp.va);
+  }
+
+  /** At the next stop: every lifted breakpoint gets its BRK back. */
+  async restoreLifted(memory: GuestMemory): Promise<void> {
+    for (const va of [...this.#lifted]) {
+      this.#lifted.delete(va);
+      const bp = this.software.at(va);
+      if (bp) await memory.writeRaw(bp.pa, SoftwareBreakpoints.brkBytes);
+    }
+  }
+
+  #cpus(s: TrapSession): readonly number[] | undefined {
+    return this.mode === 'stopped-cpu' ? [s.cpu] : undefined;
+  }
+}
