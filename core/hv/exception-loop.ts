@@ -103,6 +103,13 @@ export class ExceptionLoop {
    * Asks for a user-interrupt stop at the end of the callback being handled (the host cannot
    * send the interrupt byte then: the CPU is already stopped in a session, §9.8).
    */
+  /** Clears a stop request no callback has taken yet; true if there was one. */
+  takeStopRequest(): boolean {
+    const was = this.#stopRequested;
+    this.#stopRequested = false;
+    return was;
+  }
+
   requestStop(): void {
     this.#stopRequested = true;
   }

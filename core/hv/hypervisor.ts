@@ -197,8 +197,13 @@ export class Hypervisor {
   /** Stops the running guest at its next hypervisor tick: a USER_INTERRUPT stop (§9.8). */
   interrupt(): void {
     if (this.#state !== 'running') throw new HvError(HvErrorCode.BAD_STATE, `the guest is not running (${this.#state})`);
-    if (this.loop.inCallback) this.loop.requestStop(); // a CPU is in a session: stop it there
-    else this.link.client.sendInterrupt();
+    if (!this.loop.inCallback) return this.link.client.sendInterrupt();
+    // A CPU is in a session: stop it there. If that callback had already passed its check, the
+    // request is left over once no callback is open: then interrupt the running guest.
+    this.loop.requestStop();
+    void this.loop.idle().then(() => {
+      if (this.#state === 'running' && !this.loop.inCallback && this.loop.takeStopRequest()) this.link.client.sendInterrupt();
+    });
   }
 
   /**
