@@ -6,6 +6,7 @@ import { benchCpu } from './cpu.bench.ts';
 import { benchCpuState } from './cpu-state.bench.ts';
 import { benchHv } from './hv.bench.ts';
 import { benchMailbox } from './mailbox.bench.ts';
+import { benchTrace } from './trace.bench.ts';
 
 const sections: Record<string, () => string[] | Promise<string[]>> = {
   codec: benchCodec,
@@ -14,6 +15,7 @@ const sections: Record<string, () => string[] | Promise<string[]>> = {
   cpu: benchCpu,
   mailbox: benchMailbox,
   hv: benchHv,
+  trace: benchTrace,
 };
 
 const wanted = process.argv.slice(2);
