@@ -1,19 +1,28 @@
 // Layer: core/cli. `hvdbg run --target T --guest FILE`: loads a guest under the m1n1 hypervisor
 // (core/hv), runs it to its power-off hypercall with the chosen tracers (core/plugin) loaded.
 // `--target sim` starts a virtual M1 as its own process on a pty (spawn-sim.ts). Imports
-// core/hv, core/plugin, core/formats, core/errors and this folder.
+// core/hv, core/plugin, core/formats, core/errors, core/session and gdbstub (--gdb), and this folder.
 //
 // Streams: stdout carries only the guest's console (vuart and hypercall text), byte for byte, so
 // it can be piped; stderr carries everything else — `run: ` status and upload progress, tracer
 // lines (`[gpio] …`), m1n1's own text (`m1n1> `), errors. Exit status: 0 the guest powered off
 // with status 0; 1 it powered off with another status, ended otherwise, or hvdbg failed; 2 usage;
 // 3 --timeout passed (or Ctrl-C): the guest was stopped and each CPU's PC printed.
+//
+// --gdb HOST:PORT attaches a debug session (core/session) and serves it to gdb (gdbstub); the
+// line to type is printed on stderr. --gdb-wait holds the guest at its entry until gdb resumes it.
 
 import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { HvdbgError } from '../errors.ts';
 import { detectGuestImage, type GuestImage } from '../formats/guest-image.ts';
 import { Hypervisor } from '../hv/hypervisor.ts';
 import { HvTraceBackend } from '../hv/trace-backend.ts';
+import type { GuestExit } from '../hv/exception-loop.ts';
+import { DebugSession } from '../session/index.ts';
+import { formatHostPort } from '../transport/tcp.ts';
+import { GdbServer } from '../../gdbstub/server.ts';
+import { guestEntryAddress, sessionTarget, startHeld } from '../../gdbstub/session-target.ts';
 import type { StopHandler } from '../hv/exception-loop.ts';
 import { createInterface } from 'node:readline';
 import { PluginHost } from '../plugin/host.ts';
@@ -34,10 +43,17 @@ options:
   --timeout SECONDS     stop the guest after this long, print where each CPU was, exit 3
   --tracer NAME[=N]     load a tracer plugin (gpio, aic, asc, dcp, or one in --plugin-dir) at
                         verbosity N; repeatable
+  --tracers LIST        several at once, comma-separated: --tracers gpio,aic,asc,dcp (each may
+                        be NAME=N); repeatable, combines with --tracer
   --plugin-dir DIR      also look for tracers in DIR (searched first); repeatable
   --vuart PATH          the guest's serial console (/dev/m1n1-sec, or the vuart: line of
                         hvdbg sim); automatic with --target sim
   --quiet               no progress or m1n1 text on stderr (tracer lines and errors stay)
+  --gdb [HOST:]PORT     serve the guest to gdb (remote protocol) on HOST (default 127.0.0.1);
+                        the gdb-multiarch command line to attach is printed on stderr; port 0
+                        picks a free one. --timeout and Ctrl-C then end the guest (exit 3)
+  --gdb-wait            with --gdb: hold the guest at its first instruction until gdb resumes it
+                        (like QEMU -S; a software breakpoint at the entry, taken out once hit)
 
 Tracers reload by themselves when their files change (state kept). Commands on stdin while the
 guest runs: plugins | load NAME | unload NAME | reload NAME | verbosity NAME N.
@@ -51,9 +67,12 @@ const OPTIONS = {
   cmdline: { type: 'string' },
   timeout: { type: 'string' },
   tracer: { type: 'string', multiple: true },
+  tracers: { type: 'string', multiple: true },
   'plugin-dir': { type: 'string', multiple: true },
   vuart: { type: 'string' },
   quiet: { type: 'boolean' },
+  gdb: { type: 'string' },
+  'gdb-wait': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -66,6 +85,10 @@ export interface RunOptions {
   pluginDirs: readonly string[];
   vuart?: string;
   quiet: boolean;
+  /** --gdb: where the gdb stub listens (port 0: a free one). */
+  gdb?: { host: string; port: number };
+  /** --gdb-wait: the guest waits at its entry for gdb's first continue. */
+  gdbWait?: boolean;
   /** Called once the target is known (e.g. where the virtual M1 listens). */
   onTarget?: (where: { target: string; vuart?: string; tcp?: string }) => void;
 }
@@ -73,10 +96,45 @@ export interface RunOptions {
 const STOP_GRACE_MS = 10_000;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
-function parseTracer(text: string): { name: string; verbosity?: number } {
-  const m = /^([^=]+)(?:=(\d+))?$/.exec(text);
-  if (!m) throw new UsageError(`hvdbg run: --tracer takes NAME or NAME=VERBOSITY, not '${text}'`, HELP);
+function parseGdbAddress(text: string): { host: string; port: number } {
+  const m = /^(?:(.*):)?(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`hvdbg run: --gdb takes [HOST:]PORT, e.g. --gdb 127.0.0.1:1234, not '${text}'`, HELP);
+  const host = m[1] === undefined || m[1] === '' ? '127.0.0.1' : m[1].replace(/^\[(.*)\]$/, '$1');
+  return { host, port };
+}
+
+function parseTracer(text: string, option = '--tracer'): { name: string; verbosity?: number } {
+  const m = /^([^=,\s]+)(?:=(\d+))?$/.exec(text);
+  if (!m) throw new UsageError(`hvdbg run: ${option} takes NAME or NAME=VERBOSITY, not '${text}'`, HELP);
   return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, verbosity: Number(m[2]) };
+}
+
+/**
+ * Every --tracer and --tracers entry in command-line order; a name given twice is loaded once,
+ * with the last verbosity given for it (so `hvdbg start --tracer gpio=3` overrides start's gpio=2).
+ */
+function collectTracers(argv: string[]): Array<{ name: string; verbosity?: number }> {
+  // parseArgs keeps each option's values apart; its tokens give them back in argv order (the
+  // argv was already checked by parseCommandArgs, so this second parse cannot fail).
+  const { tokens } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false, tokens: true });
+  const all: Array<{ name: string; verbosity?: number }> = [];
+  for (const tok of tokens) {
+    if (tok.kind !== 'option' || tok.value === undefined) continue;
+    if (tok.name === 'tracer') all.push(parseTracer(tok.value));
+    else if (tok.name === 'tracers') {
+      const parts = tok.value.split(',').map((p) => p.trim());
+      if (parts.some((p) => p === '')) throw new UsageError(`hvdbg run: --tracers takes a comma-separated list of names (gpio,aic,asc,dcp), not '${tok.value}'`, HELP);
+      for (const p of parts) all.push(parseTracer(p, '--tracers'));
+    }
+  }
+  const byName = new Map<string, { name: string; verbosity?: number }>();
+  for (const t of all) {
+    const seen = byName.get(t.name);
+    if (!seen) byName.set(t.name, { ...t });
+    else if (t.verbosity !== undefined) seen.verbosity = t.verbosity;
+  }
+  return [...byName.values()];
 }
 
 /** Parses `argv` of `hvdbg run` (usage errors before anything is touched). */
@@ -90,15 +148,18 @@ export function parseRunArgs(argv: string[]): RunOptions | 'help' {
     timeoutSeconds = Number(values.timeout);
     if (!/^\d+(\.\d+)?$/.test(values.timeout) || !(timeoutSeconds > 0)) throw new UsageError(`hvdbg run: --timeout must be a positive number of seconds, not '${values.timeout}'`, HELP);
   }
+  if (values['gdb-wait'] && values.gdb === undefined) throw new UsageError('hvdbg run: --gdb-wait needs --gdb [HOST:]PORT', HELP);
   return {
     target: values.target,
     guest: values.guest,
     cmdline: values.cmdline,
     timeoutSeconds,
-    tracers: (values.tracer ?? []).map(parseTracer),
+    tracers: collectTracers(argv),
     pluginDirs: values['plugin-dir'] ?? [],
     vuart: values.vuart,
     quiet: values.quiet ?? false,
+    ...(values.gdb === undefined ? {} : { gdb: parseGdbAddress(values.gdb) }),
+    gdbWait: values['gdb-wait'] ?? false,
   };
 }
 
@@ -115,6 +176,22 @@ async function readGuest(path: string): Promise<{ bytes: Uint8Array; image: Gues
     });
   }
   return { bytes, image: detectGuestImage(bytes, path) };
+}
+
+/**
+ * --gdb: listens, prints the attach command, starts the guest (held at its entry with
+ * --gdb-wait, see startHeld). Resolves with the guest's exit to come.
+ */
+async function serveGdb(server: GdbServer, session: DebugSession, hv: Hypervisor, o: RunOptions): Promise<{ exited: Promise<GuestExit> }> {
+  const where = await server.listen(o.gdb!.host, o.gdb!.port);
+  server.onConnected((peer) => process.stderr.write(`run: gdb connected (${peer})\n`));
+  server.onDisconnected((peer) => process.stderr.write(`run: gdb disconnected (${peer})\n`));
+  // Always shown (even with --quiet): it is what the user came for.
+  process.stderr.write(`run: gdb stub listening on ${formatHostPort(where.host, where.port)}; attach with:\n  ${server.gdbCommand(o.guest)}\n`);
+  if (!o.gdbWait) return { exited: session.start() };
+  const { stop, exited } = await startHeld(session, guestEntryAddress(hv));
+  process.stderr.write(`run: --gdb-wait: the guest is held at its entry (cpu${stop.cpu}, PC ${hex(stop.pc)}) until gdb continues it\n`);
+  return { exited };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -179,8 +256,10 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
     backend.onError((e) => process.stderr.write(`run: tracer backend: ${e.describe()}\n`));
     // Tracers reload when their files change, between two events, keeping their state (issue 8).
     const plugins = new PluginHost(backend, { pluginDirs: o.pluginDirs, hotReload: true });
+    // The host already reports each lifecycle step as an output line (`[gpio] reloaded`, `[gpio]
+    // reload failed, …`, `[gpio] unloaded`); only the hint of a failed reload is added here.
     plugins.onLifecycle((e) => {
-      if (e.kind !== 'loaded') process.stderr.write(`[${e.plugin}] ${e.kind}${e.error ? `: ${e.error.describe()}` : ''}\n`);
+      if (e.kind === 'reload-failed' && e.error?.hint) process.stderr.write(`[${e.plugin}] hint: ${e.error.hint}\n`);
     });
     for (const t of o.tracers) {
       await plugins.load(t.name);
@@ -228,6 +307,10 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
       return 'exit-guest';
     };
     hv.loop.setStopHandler(stopHandler);
+    // --gdb: a debug session takes over the stop handler (gives it back when it closes).
+    const session = o.gdb === undefined ? undefined : DebugSession.attach(hv);
+    let gdbServer: GdbServer | undefined;
+    disposers.push(() => void session?.close());
     // A target that never answers the interrupt must not hang us: give up after STOP_GRACE_MS.
     let giveUp: (v: 'gave-up') => void = () => undefined;
     const gaveUp = new Promise<'gave-up'>((resolve) => (giveUp = resolve));
@@ -236,7 +319,8 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
       if (stopped || hv.state !== 'running') return;
       stopped = { why, pcs: new Map() };
       status(`${why}: stopping the guest`);
-      hv.interrupt();
+      if (session) session.kill().catch((err: unknown) => process.stderr.write(`run: ${err instanceof HvdbgError ? err.describe() : String(err)}\n`));
+      else hv.interrupt();
       grace = setTimeout(() => giveUp('gave-up'), STOP_GRACE_MS);
     };
     const timer = o.timeoutSeconds === undefined ? undefined : setTimeout(() => stopGuest(`--timeout ${o.timeoutSeconds} s passed`), o.timeoutSeconds * 1000);
@@ -245,7 +329,21 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
     disposers.push(() => (clearTimeout(timer), clearTimeout(grace), process.off('SIGINT', onSigint)));
 
     status(`starting the guest${o.tracers.length ? ` with tracers ${o.tracers.map((t) => t.name).join(', ')}` : ''}`);
-    const started = hv.start();
+    let started: Promise<GuestExit>;
+    try {
+      if (session) {
+        gdbServer = new GdbServer(sessionTarget(session, {
+            tracers: () => plugins.list().map((p) => `${p.name} (verbosity ${p.verbosity}${p.disabled ? ', disabled' : ''})`),
+            tracerCommand: (line) => runPluginCommand(plugins, line),
+            log: (l) => status(`gdb: ${l}`),
+          }), { log: (l) => status(`gdb: ${l}`), stopTimeoutMs: 60_000 });
+        started = (await serveGdb(gdbServer, session, hv, o)).exited;
+      } else {
+        started = hv.start();
+      }
+    } finally {
+      disposers.push(() => void gdbServer?.close());
+    }
     started.catch(() => undefined); // after a give-up, close() ends it
     const exit = await Promise.race([started, gaveUp]);
     if (exit === 'gave-up') {
@@ -256,6 +354,10 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
     await plugins.close();
 
     const stoppedAt = stopped as { why: string; pcs: Map<number, bigint> } | undefined;
+    if (stoppedAt && session) {
+      process.stderr.write(`run: ${stoppedAt.why}; the guest was ended (a gdb session was serving it)\n`);
+      return 3;
+    }
     if (stoppedAt) {
       const symbols = loaded.image.plan.symbols;
       process.stderr.write(`run: ${stoppedAt.why}; the guest was stopped. Where each CPU was:\n`);

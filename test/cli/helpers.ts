@@ -1,7 +1,7 @@
 // Helpers for the CLI tests: run `hvdbg` as a user does (node --import tsx core/cli/main.ts …
 // from the repository root), and keep an `hvdbg sim` running in the background.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 
@@ -18,10 +18,10 @@ export interface RunResult {
   stderr: string;
 }
 
-type Child = ChildProcessByStdio<null, Readable, Readable>;
+type Child = ChildProcessByStdio<Writable | null, Readable, Readable>;
 
 function spawnHvdbg(args: readonly string[], stdin: 'ignore' | 'pipe' = 'ignore'): Child {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: [stdin, 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: [stdin, 'pipe', 'pipe'] }) as Child;
 }
 
 /** Runs `hvdbg ARGS` to completion; rejects (after killing it) if it runs past the limit. */
