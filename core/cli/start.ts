@@ -1,9 +1,10 @@
 // Layer: core/cli. `hvdbg start` (what `npm start` runs): the main job on loopback — a virtual M1
 // in its own process (reached, like a Mac, only through its pty and TCP port), the demo guest
-// loaded under the m1n1 hypervisor host with all four tracers (GPIO, AIC, ASC/RTKit, DCP), run
-// to its power-off (issue 8). It is `hvdbg run --target sim --guest examples/guest/build/demo.elf
-// --tracers gpio=2,aic,asc,dcp` (run.ts); further `hvdbg run` options may follow (`hvdbg start
-// --timeout 30`, `--tracer gpio=3` overrides the verbosity). GPIO runs
+// loaded under the m1n1 hypervisor host with all four tracers (GPIO, AIC, ASC/RTKit, DCP) and the
+// GDB stub on 127.0.0.1 (a free port; the gdb command line is printed), run to its power-off. It
+// is `hvdbg run --target sim --guest examples/guest/build/demo.elf --tracers gpio=2,aic,asc,dcp
+// --gdb 127.0.0.1:0` (run.ts); further `hvdbg run` options may follow (`hvdbg start --timeout 30`,
+// `--gdb 127.0.0.1:1234 --gdb-wait`, `--tracer gpio=3` overrides the verbosity). GPIO runs
 // at verbosity 2 because the demo's pins 10–12 have no board name (apple-devices §3.5: unnamed
 // pins print only from verbosity 2).
 
@@ -24,17 +25,18 @@ function demoGuest(): string {
 const TRACERS = 'gpio=2,aic,asc,dcp';
 
 export async function start(argv: string[]): Promise<number> {
-  const options = parseRunArgs(['--target', 'sim', '--guest', demoGuest(), '--tracers', TRACERS, ...argv]);
+  const gdb = argv.some((a) => a === '--gdb' || a.startsWith('--gdb=')) ? [] : ['--gdb', '127.0.0.1:0'];
+  const options = parseRunArgs(['--target', 'sim', '--guest', demoGuest(), '--tracers', TRACERS, ...gdb, ...argv]);
   if (options === 'help') {
-    console.log('usage: hvdbg start [hvdbg run options]\n\nRuns the demo guest on a virtual M1 with the GPIO, AIC, ASC and DCP tracers: hvdbg run --help for the options.');
+    console.log('usage: hvdbg start [hvdbg run options]\n\nRuns the demo guest on a virtual M1 with the GPIO, AIC, ASC and DCP tracers and the GDB stub: hvdbg run --help for the options.');
     return 0;
   }
-  console.error('hvdbg start: the demo guest on a virtual M1 under the m1n1 hypervisor host, GPIO, AIC, ASC and DCP tracers on.');
+  console.error('hvdbg start: the demo guest on a virtual M1 under the m1n1 hypervisor host, GPIO, AIC, ASC and DCP tracers on, a GDB stub on loopback.');
   console.error('The guest\'s console goes to stdout; progress, m1n1\'s text and tracer lines ([gpio], [aic], [asc], [dcp]) to stderr.');
   options.onTarget = ({ target, vuart, tcp }) => {
     console.error(`hvdbg start: the virtual M1 listens on ${target} (m1n1 proxy, this run's host)${tcp ? ` and ${tcp} (a second USB channel)` : ''}; guest console (vuart) on ${vuart ?? '?'}`);
   };
   const code = await runGuest(options);
-  console.error(`hvdbg start: done (exit ${code}). The same by hand: hvdbg run --target sim --guest examples/guest/build/demo.elf --tracers ${TRACERS}`);
+  console.error(`hvdbg start: done (exit ${code}). The same by hand: hvdbg run --target sim --guest examples/guest/build/demo.elf --tracers ${TRACERS} --gdb 127.0.0.1:0`);
   return code;
 }
