@@ -5,7 +5,7 @@
 import { REG_SP_EL0, REG_SP_EL1, vaFromBigint, type Core } from '../cpu/index.ts';
 import { translateVa } from '../cpu/executors/branch-sys-at.ts';
 import type { GuestRegisters } from '../hv/mmio-forms.ts';
-import type { ExcInfo } from '../hv/exc-info.ts';
+import { newExcInfo, type ExcInfo } from '../hv/exc-info.ts';
 import { enterLevel } from '../machine/core-context.ts';
 
 const MODE_EL1H = 0b0101;
@@ -67,6 +67,22 @@ export function captureContext(core: Core, info: ExcInfo): void {
   info.sp[1] = core.getSp(REG_SP_EL1);
   info.cpuId = BigInt(core.cpu);
   info.mpidr = sr.get('MPIDR_EL1');
+}
+
+/**
+ * The exc_info of a trapped CPU as the firmware fills it at a session's start (§9.2): its context,
+ * the structure's own address, `extra`, and the stage-1+2 translations of ELR, FAR and the SP of
+ * the level it came from (0 when untranslatable).
+ */
+export function excInfoFor(core: Core, addr: bigint, extra: bigint, phys: (va: bigint) => bigint): ExcInfo {
+  const info = newExcInfo();
+  captureContext(core, info);
+  info.sp[2] = addr;
+  info.extra = extra;
+  info.elrPhys = phys(info.elr);
+  info.farPhys = phys(info.far);
+  info.spPhys = phys((info.spsr >> 2n) & 3n ? info.sp[1] : info.sp[0]);
+  return info;
 }
 
 /** What the firmware writes back from exc_info before returning to the guest (§9.2, §9.4 step 5). */

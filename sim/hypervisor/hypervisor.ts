@@ -9,20 +9,20 @@
 // that needs the host parks the core and is handled after the round, with every other core
 // stopped (m1n1's rendezvous), by a callback session on the proxy channel.
 
-import { HCR, type Core } from '../cpu/index.ts';
+import type { Core } from '../cpu/index.ts';
 import { Stage2Map } from '../hv/stage2-map.ts';
 import { HvEvent, sessionOutcome, UNHANDLED_MESSAGE } from '../hv/exit-codes.ts';
 import { StartReason } from '../../core/uartproxy/constants.ts';
-import { newExcInfo, readExcInfo, writeExcInfo } from '../hv/exc-info.ts';
+import { readExcInfo, writeExcInfo } from '../hv/exc-info.ts';
 import { TraceEventQueue } from '../hv/trace-events.ts';
 import { IrqTraceState } from '../hv/irq-trace.ts';
-import { Vuart, type VuartPipe } from '../hv/vuart.ts';
-import { SpteType, softwareDescriptor } from '../hv/descriptors.ts';
-import { VirtioDevice, readVirtioConfig, encodeVirtioInfo, type VirtioNotification } from '../hv/virtio.ts';
+import type { Vuart, VuartPipe } from '../hv/vuart.ts';
+import { encodeVirtioInfo, type VirtioDevice, type VirtioNotification } from '../hv/virtio.ts';
+import { mapVirtio, mapVuart, traceIrq, virtioPutBuffer, wdtStart } from './firmware-devices.ts';
 import type { FirmwareServices } from '../firmware/op-table.ts';
 import type { HvBackend } from '../firmware/ops/hv.ts';
 import type { Machine, CoreOwner } from '../machine/machine.ts';
-import { captureContext, enterGuest, restoreContext, resumeGuest, translateGuest } from './guest-cpu.ts';
+import { enterGuest, excInfoFor, restoreContext, resumeGuest, translateGuest } from './guest-cpu.ts';
 import { stage2Hook, type HvStage2Hook } from './stage2-hook.ts';
 import { handleGuestTrap, type ParkedExit } from './traps.ts';
 import type { HvLayout } from './layout.ts';
@@ -155,46 +155,20 @@ export class Hypervisor implements HvBackend {
     return this.requireStage2().walk(ipa);
   }
 
-  /** P_HV_MAP_VUART (§11): a firmware HOOK over 4 KiB at `base`, bytes on pipe 1 of `iodev`. */
   mapVuart(fw: FirmwareServices, base: bigint, irq: number, iodev: number): void {
-    this.map(base, softwareDescriptor(SpteType.HOOK, this.deps.layout.hooks.vuart), 0x1000n, 0n);
-    this.vuart = new Vuart(this.deps.vuartPipe(iodev), { setSoftwareIrq: this.deps.setSoftwareIrq, console: (t) => fw.console(t) }, irq);
+    mapVuart(this, fw, base, irq, iodev);
   }
-
-  /** P_HV_TRACE_IRQ (§10.8): the first successful call hooks the AIC. */
   traceIrq(fw: FirmwareServices, type: number, num: number, count: number, flags: number): bigint {
-    const r = this.irqTrace.configure(type, num, count, flags);
-    if (r.message) fw.console(`${r.message}\n`);
-    if (r.installHook) this.map(this.deps.aic.base, softwareDescriptor(SpteType.HOOK, this.deps.layout.hooks.aic), this.deps.aic.size, 0n);
-    return r.retval;
+    return traceIrq(this, fw, type, num, count, flags);
   }
-
-  /**
-   * P_HV_WDT_START: the CPU is given to the watchdog (never to the guest). Model choice: the
-   * model's hypervisor cannot hang inside the guest loop (JavaScript serves every slice), so the
-   * watchdog never barks.
-   */
-  wdtStart(cpu: number): void {
-    if (cpu > 0 && cpu < this.machine.cpuCount) {
-      this.wdtCpu = cpu;
-      this.machine.owner[cpu] = 'firmware';
-    }
-  }
-
-  /** P_HV_MAP_VIRTIO (§12): a virtio-mmio device over 4 KiB at `base`, configured from `confPtr`. */
   mapVirtio(fw: FirmwareServices, base: bigint, confPtr: bigint): void {
-    const conf = readVirtioConfig(this.machine.memory, confPtr);
-    if (!conf) {
-      fw.console(`HV: cannot read the virtio configuration at 0x${confPtr.toString(16)}\n`);
-      return;
-    }
-    const handler = this.deps.layout.hooks.virtio + BigInt(this.virtio.size) * 0x10n;
-    this.virtio.set(handler, new VirtioDevice(base, conf, this.machine.memory, this.deps.setSoftwareIrq));
-    this.map(base, softwareDescriptor(SpteType.HOOK, handler), 0x1000n, 0n);
+    mapVirtio(this, fw, base, confPtr);
   }
-
   virtioPutBuffer(base: bigint, queue: number, idx: number, length: number): void {
-    for (const dev of this.virtio.values()) if (dev.base === base) dev.putBuffer(queue, idx, length);
+    virtioPutBuffer(this, base, queue, idx, length);
+  }
+  wdtStart(cpu: number): void {
+    wdtStart(this, cpu);
   }
 
   pinCpu(cpu: number): void {
@@ -374,14 +348,7 @@ export class Hypervisor implements HvBackend {
     const fw = this.fw!;
     const core = m.core(cpu);
     const addr = this.deps.layout.excInfo + BigInt(cpu) * 0x200n;
-    const info = newExcInfo();
-    captureContext(core, info);
-    info.sp[2] = addr;
-    info.extra = extra;
-    const phys = (va: bigint) => this.hooks[cpu]!.forGuest(() => translateGuest(core, va, false, false))?.addr ?? 0n;
-    info.elrPhys = phys(info.elr);
-    info.farPhys = phys(info.far);
-    info.spPhys = phys((info.spsr >> 2n) & 3n ? info.sp[1] : info.sp[0]);
+    const info = excInfoFor(core, addr, extra, (va) => this.hooks[cpu]!.forGuest(() => translateGuest(core, va, false, false))?.addr ?? 0n);
     writeExcInfo(m.memory, addr, info);
     this.flushTrace();
     const previous = m.proxyCpu;
@@ -441,18 +408,6 @@ export class Hypervisor implements HvBackend {
     core.contextChanged();
   }
 
-  /** §9.5's FIQ bookkeeping: the guest timers and the virtual IPI as HCR_EL2.VF (hv_update_fiq). */
-  updateVirtualFiq(core: Core): void {
-    const t = core.timer;
-    const firing = (name: string) => (t.read(name) & 7n) === 5n; // ENABLE | ISTATUS, no IMASK
-    const p = firing('CNTP_CTL_EL0');
-    const v = firing('CNTV_CTL_EL0');
-    // VM_TMR_FIQ_ENA: bit 0 virtual, bit 1 physical; a pending guest timer is masked at the source.
-    t.write('VM_TMR_FIQ_ENA_EL2', BigInt((v ? 0 : 1) | (p ? 0 : 2)));
-    const pending = p || v || this.ipiPending[core.cpu]!;
-    const hcr = core.sysregs.get('HCR_EL2');
-    core.sysregs.set('HCR_EL2', pending ? hcr | HCR.VF : hcr & ~HCR.VF);
-    core.contextChanged();
-  }
+
 
 }

@@ -2,7 +2,7 @@
 // the firmware handles in place (FIQ bookkeeping, the fast-IPI registers, MMIO emulation that
 // needs no host) and what parks the CPU for a callback session. Imports sim/cpu and this folder.
 
-import { EC, sysregKey, type Core, type Syndrome } from '../cpu/index.ts';
+import { EC, HCR, sysregKey, type Core, type Syndrome } from '../cpu/index.ts';
 import { StartReason } from '../../core/uartproxy/constants.ts';
 import { ExcCode, HvEvent } from '../hv/exit-codes.ts';
 import { resumeGuest } from './guest-cpu.ts';
@@ -65,7 +65,7 @@ function handleFiq(hv: Hypervisor, core: Core): void {
       hv.ipiPending[core.cpu] = true;
     }
   }
-  hv.updateVirtualFiq(core);
+  updateVirtualFiq(hv, core);
   resumeGuest(core);
 }
 
@@ -88,9 +88,23 @@ function handleIpiRegister(hv: Hypervisor, core: Core, iss: number): boolean {
       if (rt !== 31) core.setX(rt, hv.ipiPending[core.cpu] ? 1n : 0n);
     } else if (value & 1n) {
       hv.ipiPending[core.cpu] = false;
-      hv.updateVirtualFiq(core);
+      updateVirtualFiq(hv, core);
     }
     return true;
   }
   return false;
+}
+
+/** §9.5's FIQ bookkeeping: the guest timers and the virtual IPI as HCR_EL2.VF (hv_update_fiq). */
+function updateVirtualFiq(hv: Hypervisor, core: Core): void {
+  const t = core.timer;
+  const firing = (name: string) => (t.read(name) & 7n) === CTL_FIRING;
+  const p = firing('CNTP_CTL_EL0');
+  const v = firing('CNTV_CTL_EL0');
+  // VM_TMR_FIQ_ENA: bit 0 virtual, bit 1 physical; a pending guest timer is masked at the source.
+  t.write('VM_TMR_FIQ_ENA_EL2', BigInt((v ? 0 : 1) | (p ? 0 : 2)));
+  const pending = p || v || hv.ipiPending[core.cpu]!;
+  const hcr = core.sysregs.get('HCR_EL2');
+  core.sysregs.set('HCR_EL2', pending ? hcr | HCR.VF : hcr & ~HCR.VF);
+  core.contextChanged();
 }
