@@ -33,6 +33,8 @@ export const HV_INIT_HCR = 0x0000_0324_8000_0021n;
 const GUEST_OWNERS: ReadonlySet<CoreOwner> = new Set(['guest', 'raw']);
 /** Scheduler rounds per slice between visits to the event loop (each round: a quantum per core). */
 const ROUNDS_PER_SLICE = 64;
+/** The hypervisor tick: CNTFRQ / 1000 (§9.1, App. A), in counter ticks. */
+const HV_TICK = 24_000n;
 const MAX_CPUS = 24;
 
 export interface HypervisorDeps {
@@ -72,6 +74,8 @@ export class Hypervisor implements HvBackend {
   private exitAll = false;
   private readonly exitRequested = new Set<number>();
   wdtCpu = -1;
+  /** Counter value of the next hypervisor tick (user-interrupt poll). */
+  private nextTick = 0n;
 
   constructor(readonly deps: HypervisorDeps) {
     const m = deps.machine;
@@ -188,6 +192,7 @@ export class Hypervisor implements HvBackend {
     m.owner[0] = 'guest';
     this.running = true;
     this.exitAll = false;
+    this.nextTick = 0n;
     m.backgroundPaused = true;
     try {
       await this.runLoop();
@@ -237,14 +242,17 @@ export class Hypervisor implements HvBackend {
   private async runLoop(): Promise<void> {
     const m = this.machine;
     while (!this.exitAll) {
-      // The tick on the interruptible CPU: any byte readable on the proxy iodev is a user
-      // interrupt (§9.8), whatever other CPUs wait for.
-      const cpu = this.interruptibleCpu;
-      if (this.fw!.canRead() > 0 && m.owner[cpu] === 'guest' && !this.parked.has(cpu)) {
-        this.fw!.console('HV: User interrupt\n');
-        this.park({ cpu, reason: StartReason.START_HV, code: HvEvent.USER_INTERRUPT, kind: 'event' }, m.core(cpu), true);
+      // The hypervisor tick (1 kHz of guest time) on the interruptible CPU: any byte readable on
+      // the proxy iodev is a user interrupt (§9.8), whatever other CPUs wait for.
+      if (m.clock.now() >= this.nextTick) {
+        this.nextTick = m.clock.now() + HV_TICK;
+        const cpu = this.interruptibleCpu;
+        if (this.fw!.canRead() > 0 && m.owner[cpu] === 'guest' && !this.parked.has(cpu)) {
+          this.fw!.console('HV: User interrupt\n');
+          this.park({ cpu, reason: StartReason.START_HV, code: HvEvent.USER_INTERRUPT, kind: 'event' }, m.core(cpu), true);
+        }
       }
-      for (let r = 0; r < ROUNDS_PER_SLICE && !this.exitReady() && this.fw!.canRead() === 0; r++) {
+      for (let r = 0; r < ROUNDS_PER_SLICE && !this.exitReady() && m.clock.now() < this.nextTick; r++) {
         m.runRound(GUEST_OWNERS, (cpu) => !this.parked.has(cpu));
         if (this.traceQueue!.drainRequired) break;
       }
