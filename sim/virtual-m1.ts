@@ -114,17 +114,7 @@ export class VirtualM1 {
       ramBase: VIRTUAL_M1_LAYOUT.ramBase,
       m1n1Base: VIRTUAL_M1_LAYOUT.m1n1Base,
       aic: { base: aic.base, size: aic.size, maxIrq: 896 },
-      vuartPipe: (iodev) => {
-        const pipe = this.vuartPipes.get(iodev);
-        return (
-          pipe && {
-            canRead: () => (pipe.open ? pipe.available : 0),
-            readByte: () => pipe.read(1)[0]!,
-            canWrite: () => pipe.open,
-            writeByte: (b) => void pipe.write(Uint8Array.of(b)),
-          }
-        );
-      },
+      vuartPipe: (iodev) => this.vuartPipes.get(iodev),
       // AIC SW_SET / SW_CLR (apple-devices §2.2).
       setSoftwareIrq: (irq, level) => void this.memory.write(aic.base + (level ? 0x4000n : 0x4080n) + BigInt(irq >> 5) * 4n, 4, 1n << BigInt(irq & 31)),
     });

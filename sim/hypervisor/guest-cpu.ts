@@ -3,7 +3,7 @@
 // addresses through stage 1 (and 2), entering and leaving the guest. Imports sim/cpu and sim/hv types.
 
 import { REG_SP_EL0, REG_SP_EL1, vaFromBigint, type Core } from '../cpu/index.ts';
-import { translateVa } from '../cpu/executors/branch-sys-at.ts';
+import { successPar, translateVa } from '../cpu/executors/branch-sys-at.ts';
 import type { GuestRegisters } from '../hv/mmio-forms.ts';
 import { newExcInfo, type ExcInfo } from '../hv/exc-info.ts';
 import { enterLevel } from '../machine/core-context.ts';
@@ -39,18 +39,13 @@ export interface GuestTranslation {
 export function translateGuest(core: Core, va: bigint, s1Only: boolean, write: boolean): GuestTranslation | undefined {
   const regime = core.regime10;
   const el = Number((core.sysregs.get('SPSR_EL2') >> 2n) & 3n);
-  if (!regime.mmuOn) {
-    if (s1Only) return { addr: va, par: va & 0x000f_ffff_ffff_f000n };
-  }
+  // Stage 1 off and no stage 2 asked for: the VA is the answer, with no attributes in the PAR.
+  if (!regime.mmuOn && s1Only) return { addr: va, par: va & 0x000f_ffff_ffff_f000n };
   const n = vaFromBigint(va);
   if (Number.isNaN(n)) return undefined;
   const r = translateVa(core, n, { regime, write, priv: el !== 0, pan: false, stage2: !s1Only });
   if (!r.ok) return undefined;
-  const mair = core.sysregs.get('MAIR_EL1');
-  const attr = regime.mmuOn ? (mair >> BigInt(r.attrIndex * 8)) & 0xffn : 0n;
-  const sh = (attr & 0xf0n) === 0n ? 2n : 3n;
-  const pa = BigInt(r.pa);
-  return { addr: pa, par: (attr << 56n) | (pa & 0x000f_ffff_ffff_f000n) | (sh << 7n) };
+  return { addr: BigInt(r.pa), par: successPar(regime, core.sysregs.get('MAIR_EL1'), r) };
 }
 
 /** The guest-visible part of a trapped core, as exc_info carries it (§9.2). */

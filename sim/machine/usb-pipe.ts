@@ -77,6 +77,20 @@ export class UsbPipe {
     return out;
   }
 
+  // The firmware's byte-wise view (sim/hv VuartPipe): a closed pipe reads nothing, drops writes.
+  canRead(): number {
+    return this.open ? this.queued : 0;
+  }
+  readByte(): number {
+    return this.read(1)[0]!;
+  }
+  canWrite(): boolean {
+    return this.open;
+  }
+  writeByte(byte: number): void {
+    this.write(Uint8Array.of(byte));
+  }
+
   private receive(chunk: Uint8Array): void {
     const room = RING_BYTES - this.queued;
     const keep = chunk.length <= room ? chunk : chunk.subarray(0, room);

@@ -29,6 +29,17 @@ function access(core: Core, va: number, write: boolean, s1ptw: boolean): Stage2A
   return { va, write: write && !s1ptw, size: s1ptw ? 8 : 1, el: core.el, pc: core.pc, fetch: false, s1ptw };
 }
 
+/**
+ * PAR_EL1 after a successful translation (Appendix B): ATTR from the regime's MAIR (0 with the
+ * MMU off), SH (inner shareable for Normal memory, outer otherwise), the PA's page.
+ */
+export function successPar(regime: Regime, mair: bigint, r: { readonly pa: number; readonly attrIndex: number }): bigint {
+  const attr = regime.mmuOn ? (mair >> BigInt(r.attrIndex * 8)) & 0xffn : 0n;
+  const sh = (attr & 0xf0n) === 0n ? 2n : 3n;
+  const pa = BigInt(r.pa - (r.pa % 4096)) & 0x000f_ffff_ffff_f000n;
+  return (attr << 56n) | pa | (sh << 7n);
+}
+
 /** Walks `va` as the request says; faults are returned, never raised. */
 export function translateVa(core: Core, va: number, req: TranslateRequest): TranslateResult {
   const hook = core.stage2;

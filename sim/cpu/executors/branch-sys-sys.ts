@@ -30,7 +30,7 @@ import { REG_SINK, REG_ZR } from '../state.ts';
 import { SYSREG_TRAP_EL2 } from '../sysregs.ts';
 import { noteStore } from '../exclusive-monitor.ts';
 import { el0Sctlr, sysIss } from './branch-sys-exc.ts';
-import { maintenancePa, translateVa } from './branch-sys-at.ts';
+import { maintenancePa, successPar, translateVa } from './branch-sys-at.ts';
 
 const TWO32 = 4294967296;
 const HCR_TTLB = 1n << 25n;
@@ -186,10 +186,7 @@ function execAt(core: Core, p: Predecoded): void {
     if (r.stage2 && (flags & AT_S12) === 0) raiseSync(core, EC.DABORT_LOWER, r.fsc | ISS_DA_CM | ISS_DA_WNR | ISS_DA_S1PTW, { far: va, ipa: r.ipa, target: 2 });
     par = PAR_F | (BigInt(r.fsc & 0x3f) << 1n) | (r.ptw ? PAR_PTW : 0n) | (r.stage2 ? PAR_S : 0n) | PAR_RES1_FAULT;
   } else {
-    const attr = regime.mmuOn ? Number((core.sysregs.get(inEl2 ? 'MAIR_EL2' : 'MAIR_EL1') >> BigInt(r.attrIndex * 8)) & 0xffn) : 0;
-    const sh = (attr & 0xf0) === 0 ? 2n : 3n;
-    const pa = BigInt(r.pa - (r.pa % 4096)) & 0x000f_ffff_ffff_f000n;
-    par = (BigInt(attr) << 56n) | pa | (sh << 7n);
+    par = successPar(regime, core.sysregs.get(inEl2 ? 'MAIR_EL2' : 'MAIR_EL1'), r);
   }
   core.sysregs.set('PAR_EL1', par);
 }
