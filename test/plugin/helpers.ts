@@ -218,10 +218,17 @@ export class TestBackend implements TraceBackend {
 }
 
 /** Resolves with the next lifecycle event of `plugin` whose kind is one of `kinds`. */
-export function nextLifecycle(host: PluginHost, plugin: string, kinds: readonly LifecycleKind[]): Promise<LifecycleEvent> {
-  return new Promise((resolve) => {
+export function nextLifecycle(host: PluginHost, plugin: string, kinds: readonly LifecycleKind[], limitMs = 15_000): Promise<LifecycleEvent> {
+  return new Promise((resolve, reject) => {
+    // The file watcher is not persistent (a daemon never waits on it alone), so this timer also
+    // keeps the test's event loop alive until the watcher reports the edit.
+    const timer = setTimeout(() => {
+      d.dispose();
+      reject(new Error(`no ${kinds.join('/')} event for plugin ${plugin} within ${limitMs} ms`));
+    }, limitMs);
     const d = host.onLifecycle((e) => {
       if (e.plugin === plugin && kinds.includes(e.kind)) {
+        clearTimeout(timer);
         d.dispose();
         resolve(e);
       }
