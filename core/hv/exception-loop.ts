@@ -15,7 +15,7 @@ import { handleDataAbort } from './handlers/data-abort.ts';
 import { DebugState } from './handlers/debug-traps.ts';
 import { HookVmHandler } from './handlers/hook-vm.ts';
 import { HypercallRegistry } from './handlers/hypercall.ts';
-import { handleSysregTrap } from './handlers/sysreg-trap.ts';
+import { handleSysregTrap, type SysregAccess } from './handlers/sysreg-trap.ts';
 import type { HvHost } from './host.ts';
 import type { MmioDispatch } from './mmio-dispatch.ts';
 import type { RoundTripStats } from './round-trips.ts';
@@ -55,6 +55,8 @@ export class ExceptionLoop {
   readonly #traps = new Listeners<[TrapRecord]>();
   readonly #exits = new Listeners<[GuestExit]>();
   readonly #errors = new Listeners<[HvError]>();
+  readonly #sysregAccesses = new Listeners<[SysregAccess]>();
+  readonly #observeSysreg = (a: SysregAccess): void => this.#emit(this.#sysregAccesses, a);
   #stopHandler: StopHandler = defaultStopHandler;
   #active = 0;
   #idleWaiters: Array<() => void> = [];
@@ -93,16 +95,20 @@ export class ExceptionLoop {
     return this.#errors.add(listener);
   }
 
+  /**
+   * Every trapped MSR/MRS the host served (§9.12 EC 0x18 / 0x3F): the traps the firmware does not
+   * serve itself (§9.5 — it keeps e.g. the fast-IPI registers). Costs nothing without listeners.
+   */
+  onSysregAccess(listener: (access: SysregAccess) => void): Disposable {
+    return this.#sysregAccesses.add(listener);
+  }
+
   /** Resolves once no callback is being handled (e.g. the one whose P_EXIT(3) ended the guest). */
   idle(): Promise<void> {
     if (this.#active === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /**
-   * Asks for a user-interrupt stop at the end of the callback being handled (the host cannot
-   * send the interrupt byte then: the CPU is already stopped in a session, §9.8).
-   */
   /** Clears a stop request no callback has taken yet; true if there was one. */
   takeStopRequest(): boolean {
     const was = this.#stopRequested;
@@ -110,8 +116,17 @@ export class ExceptionLoop {
     return was;
   }
 
+  /**
+   * Asks for a user-interrupt stop at the end of the next callback that would let the guest go
+   * on (§9.8); any stop reported first answers it.
+   */
   requestStop(): void {
     this.#stopRequested = true;
+  }
+
+  /** A stop was asked for (interrupt) and no stop has been reported since. */
+  get stopRequested(): boolean {
+    return this.#stopRequested;
   }
 
   /** Whether a callback session is being handled right now. */
@@ -215,9 +230,9 @@ export class ExceptionLoop {
     }
     switch (esrEc(ctx.esr)) {
       case Ec.MSR:
-        return handleSysregTrap(s, false);
+        return handleSysregTrap(s, false, this.#sysregAccesses.size > 0 ? this.#observeSysreg : undefined);
       case Ec.IMPDEF:
-        return handleSysregTrap(s, true);
+        return handleSysregTrap(s, true, this.#sysregAccesses.size > 0 ? this.#observeSysreg : undefined);
       case Ec.BRK:
         return this.hypercalls.handle(s);
       case Ec.SSTEP_LOWER:
@@ -247,6 +262,7 @@ export class ExceptionLoop {
         return ExitCode.EXIT_GUEST;
       }
       const stop: StopEvent = { ...result.stop, cpu: s.cpu, pc: s.ctx.elr };
+      this.#stopRequested = false; // any stop answers a pending interrupt
       this.#emit(this.#stopped, stop);
       const action = await this.#stopHandler(stop, s);
       if (action === 'exit-guest') {

@@ -25,6 +25,11 @@ export class CpuState {
   debugDisarmed = false;
   /** MDSCR_EL1.SS was left set by a host step (§15.17: cleared on the next continue). */
   stepArmed = false;
+  /**
+   * The debugger's slots (values and controls) have been written on this CPU. A started CPU
+   * takes a step trap before its first instruction (§9.6, §9.11); that trap writes them.
+   */
+  debugArmed = false;
 
   constructor(readonly cpu: StartedCpu) {}
 }

@@ -11,7 +11,7 @@ import { M1n1Proxy } from '../proxy/proxy.ts';
 import { openTarget, type TargetTransport } from '../transport/open-target.ts';
 import { EventType, Iodev } from '../uartproxy/constants.ts';
 import { Listeners, type Disposable } from '../util/disposable.ts';
-import { IRQ_TRACE_EVENT_SIZE, TraceMode } from './constants.ts';
+import { HvInitValues, IRQ_TRACE_EVENT_SIZE, TraceMode } from './constants.ts';
 import { adtRegPhys, findNode } from '../formats/adt/index.ts';
 import { AIC_EVENT_TYPE_HW } from '../proxy/constants.ts';
 import { HvError, HvErrorCode, hex } from './errors.ts';
@@ -176,6 +176,11 @@ export class Hypervisor {
     const burst: Promise<unknown>[] = [];
     for (let iodev = Iodev.UART; iodev <= Iodev.USB7; iodev++) if (iodev !== this.info.iodev) burst.push(p.iodevSetUsage(iodev, 0));
     const bootData = writeBootData(p, this.info, guest.layout, this.#cmdline);
+    // MDSCR.SS at P_HV_START: m1n1 hands this MDSCR_EL1 to every secondary it starts (§9.6), and
+    // a CPU entering the guest with it set (PSTATE.SS clear) takes a step trap before its first
+    // instruction (§9.11) — where the host writes the debugger's slots on it (DebugState.onStep).
+    // The boot CPU takes one too; its handler puts MDSCR back.
+    burst.push(this.sysregs.issue({ kind: 'write', reg: 'MDSCR_EL1', value: HvInitValues.MDSCR_STEP }));
     burst.push(this.maps.update(), bootData);
     await settleAll(burst);
     const bootArgs = await bootData;
@@ -197,12 +202,15 @@ export class Hypervisor {
   /** Stops the running guest at its next hypervisor tick: a USER_INTERRUPT stop (§9.8). */
   interrupt(): void {
     if (this.#state !== 'running') throw new HvError(HvErrorCode.BAD_STATE, `the guest is not running (${this.#state})`);
+    // The interrupt stays pending until a stop (§9.8: the host remembers it): the byte opens a
+    // USER_INTERRUPT session — unless a session the target had already opened (its REQ_BOOT
+    // still on the way) swallows the byte as noise (§3.1); then that session ends in the stop.
+    this.loop.requestStop();
     if (!this.loop.inCallback) return this.link.client.sendInterrupt();
     // A CPU is in a session: stop it there. If that callback had already passed its check, the
     // request is left over once no callback is open: then interrupt the running guest.
-    this.loop.requestStop();
     void this.loop.idle().then(() => {
-      if (this.#state === 'running' && !this.loop.inCallback && this.loop.takeStopRequest()) this.link.client.sendInterrupt();
+      if (this.#state === 'running' && !this.loop.inCallback && this.loop.stopRequested) this.link.client.sendInterrupt();
     });
   }
 

@@ -8,10 +8,11 @@ export type { StopEvent, StopReason, TrapResult, ResumeAction } from './trap-typ
 export { ExcContext } from './exc-context.ts';
 export { SysregExec, encodeSysregAccess, type ExecMode, type SysregOp, type SysregExecStats } from './sysreg-exec.ts';
 export { Stage2Maps, hwMap, swMap, hookMap, unmapRange, planRange, type MapRequest, type ZoneEntry } from './maps.ts';
-export { MmioDispatch, type MmioMode, type MmioHandler, type MmioEvent } from './mmio-dispatch.ts';
+export { MmioDispatch, type MmioMode, type MmioHandler, type MmioEvent, type MmioAccessContext } from './mmio-dispatch.ts';
 export { HypercallRegistry, Hypercall, type HypercallHandler, type HypercallResult, type BrkHook } from './handlers/hypercall.ts';
-export { DebugState, watchControl, type BreakpointHook } from './handlers/debug-traps.ts';
-export { decodeMsrIss } from './handlers/sysreg-trap.ts';
+export { DebugState, type BreakpointHook } from './handlers/debug-traps.ts';
+export { planWatchRange, watchControl, watchedBytes, WATCH_MASK_MAX, WATCH_MASK_MIN, type WatchPiece } from './handlers/watch-ranges.ts';
+export { decodeMsrIss, type SysregAccess } from './handlers/sysreg-trap.ts';
 export { planGuestLayout, type GuestLayout, type LayoutInput } from './guest-layout.ts';
 export type { LoadProgress, LoadStats } from './guest-loader.ts';
 export { readTargetInfo, initHypervisor, editGuestAdt, type TargetInfo } from './hv-init.ts';

@@ -44,14 +44,20 @@ export interface MmioEvent {
   readonly source: 'trace' | 'hook';
 }
 
+/** Who made a hooked access (§10.6): the CPU in the HOOK_VM session and the PC of its load/store (ELR; the firmware advances it only after P_EXIT). */
+export interface MmioAccessContext {
+  readonly cpu: number;
+  readonly pc: bigint;
+}
+
 export interface MmioHandler {
   /** Notified of guest reads / writes (trace modes; in sync/hook modes after the access is served). */
   onRead?(event: MmioEvent): void | Promise<void>;
   onWrite?(event: MmioEvent): void | Promise<void>;
   /** 'hook' mode: the value of a guest read instead of the hardware's (one word, or 64-bit words for > 64 bits). */
-  read?(addr: bigint, widthBits: number): bigint | bigint[] | Promise<bigint | bigint[]>;
+  read?(addr: bigint, widthBits: number, context: MmioAccessContext): bigint | bigint[] | Promise<bigint | bigint[]>;
   /** 'hook' mode: takes a guest write instead of the hardware. */
-  write?(addr: bigint, value: bigint | bigint[], widthBits: number): void | Promise<void>;
+  write?(addr: bigint, value: bigint | bigint[], widthBits: number, context: MmioAccessContext): void | Promise<void>;
 }
 
 interface Registration {
@@ -156,12 +162,13 @@ export class MmioDispatch {
     }
     const bits = 8 << a.widthLog2;
     const words = Math.max(1, 1 << Math.max(0, a.widthLog2 - 3));
+    const context: MmioAccessContext = { cpu: a.cpu, pc: a.pc };
     let notify = regs;
     let value: bigint[] = a.data.slice(0, words);
     if (!a.write) {
       if (top.mode === TraceMode.WSYNC) throw new HvError(HvErrorCode.MMIO, `HOOK_VM read at ${hex(a.addr)} in a wsync range (reads are not hooked there)`);
       if (top.mode === TraceMode.HOOK && top.handler.read) {
-        const v = await this.#call(top, 'read', () => top.handler.read!(a.addr, bits));
+        const v = await this.#call(top, 'read', () => top.handler.read!(a.addr, bits, context));
         value = toWords(v ?? 0n, words);
         notify = regs.slice(1);
       } else {
@@ -178,7 +185,7 @@ export class MmioDispatch {
     }
     if (!a.write) return value;
     const wval = a.widthLog2 <= 3 ? value[0]! : value; // §15.13: scalar up to 64 bits
-    if (top.mode === TraceMode.HOOK && top.handler.write) await this.#call(top, 'write', () => top.handler.write!(a.addr, wval, bits));
+    if (top.mode === TraceMode.HOOK && top.handler.write) await this.#call(top, 'write', () => top.handler.write!(a.addr, wval, bits, context));
     else if (Array.isArray(wval)) await this.#access.write(a.addr, wval, bits as 128 | 256 | 512);
     else await this.#access.write(a.addr, wval, bits as 8 | 16 | 32 | 64);
     return null;

@@ -4,6 +4,9 @@
 // One `seq` counter numbers every event handed to a plugin. Imports core/plugin (types),
 // core/formats/adt, core/proxy, core/util and this folder.
 //
+// Trapped system registers (watchSysregs) come from the exception loop (§9.12), those the firmware
+// forwards; the fast-IPI registers it serves itself (§9.5) cannot be watched from the host.
+//
 // IRQ tracing and an MMIO tracer on the AIC exclude each other in m1n1: P_HV_TRACE_IRQ makes the
 // firmware hook the AIC (the host marks the range RESERVED, §10.8), so MMIO traces of the AIC
 // stop. When a plugin traces the AIC's EVENT register itself, this backend therefore derives the
@@ -11,10 +14,11 @@
 // leaves the AIC to the MMIO tracer. Otherwise it asks the hypervisor (sync() before start).
 
 import { adtRegPhys, findNode, type AdtNode } from '../formats/adt/index.ts';
-import type { IrqTraceRequest, MmioEvent as PluginMmioEvent, MmioReply, TraceBackend, TraceMode, TraceOutputEvent, TraceRangeRequest } from '../plugin/backend.ts';
+import type { IrqTraceRequest, MmioEvent as PluginMmioEvent, MmioReply, SysregWatchRequest, TraceBackend, TraceMode, TraceOutputEvent, TraceRangeRequest } from '../plugin/backend.ts';
 import { WidthAccess, type AccessWidth, type ScalarWidth, type WideWidth } from '../proxy/width-access.ts';
 import { Listeners, type Disposable } from '../util/disposable.ts';
 import { HvError, HvErrorCode, hex } from './errors.ts';
+import { FIRMWARE_SERVED_SYSREGS } from './handlers/sysreg-trap.ts';
 import type { Hypervisor } from './hypervisor.ts';
 import type { MmioEvent, MmioHandler, MmioMode } from './mmio-dispatch.ts';
 
@@ -91,6 +95,37 @@ export class HvTraceBackend implements TraceBackend {
     };
   }
 
+  /**
+   * Trapped MSR/MRS of `req.keys` (after the host served them, §9.12): the value written or the
+   * one the guest read, with its CPU and PC. Only traps the firmware forwards show up (§9.5,
+   * §9.12): e.g. the shadowed debug registers, not the fast-IPI ones (apple-devices §2.5), which
+   * the firmware serves itself — a notice says so.
+   */
+  watchSysregs(req: SysregWatchRequest): Disposable {
+    const keys = new Set(req.keys);
+    // Say so once for the ones the firmware keeps (§9.5): without it, their silence looks like "no access".
+    const unseen = req.keys.flatMap((k) => FIRMWARE_SERVED_SYSREGS.get(k) ?? []);
+    if (unseen.length > 0) {
+      this.sink({
+        plugin: req.owner,
+        kind: 'plugin-notice',
+        fields: { registers: unseen },
+        line: `[${req.owner}] ${unseen.join(', ')}: served by the m1n1 firmware without the host (m1n1-protocol §9.5); their accesses cannot be traced`,
+        severity: 'info',
+      });
+    }
+    const sub = this.hv.loop.onSysregAccess((a) => {
+      if (!keys.has(a.key)) return;
+      try {
+        req.onAccess({ seq: ++this.#seq, cpu: a.cpu, pc: a.pc, key: a.key, write: a.write, value: a.value });
+      } catch (err) {
+        this.#report(err, `${req.owner}: system register handler`);
+      }
+    });
+    this.#subs.push(sub);
+    return sub;
+  }
+
   /** Applies the IRQ-trace requests made so far (proxy ops); call after loading plugins, before hv.start(). */
   async sync(): Promise<void> {
     for (const r of this.#irqs) if (r.via === null && !r.disposed) this.#pending = this.#pending.then(() => this.#apply(r));
@@ -157,16 +192,15 @@ export class HvTraceBackend implements TraceBackend {
     }
     // Hook mode (§10.6): the plugin's reply decides. Reads: the hardware value first (so the
     // plugin sees what the device said), the reply replaces it. Writes: the reply alters or drops.
-    // The dispatcher's read()/write() calls carry no CPU or PC: hook events report cpu -1, pc 0.
-    const ctx = { cpu: -1, pc: 0n };
+    // The events carry the CPU and PC of the guest's load/store (the HOOK_VM session's, §10.6).
     const hook: MmioHandler = {};
     if (req.read) {
-      hook.read = async (addr, bits) => {
+      hook.read = async (addr, bits, { cpu, pc }) => {
         const hw = await this.#access.read(addr, bits as AccessWidth);
         const words = Array.isArray(hw) ? hw : [hw];
         let reply: MmioReply;
         for (let i = 0; i < words.length; i++) {
-          const e: MmioEvent = { addr: addr + BigInt(8 * i), widthBytes: Math.min(8, bits / 8), write: false, value: words[i]!, ...ctx, multi: words.length > 1, flags: 0, source: 'hook' };
+          const e: MmioEvent = { addr: addr + BigInt(8 * i), widthBytes: Math.min(8, bits / 8), write: false, value: words[i]!, cpu, pc, multi: words.length > 1, flags: 0, source: 'hook' };
           reply = (await req.onAccess(this.#event(e))) ?? reply;
           this.#afterAccess(e);
         }
@@ -175,11 +209,11 @@ export class HvTraceBackend implements TraceBackend {
       };
     }
     if (req.write) {
-      hook.write = async (addr, value, bits) => {
+      hook.write = async (addr, value, bits, { cpu, pc }) => {
         const words = Array.isArray(value) ? value : [value];
         let reply: MmioReply;
         for (let i = 0; i < words.length; i++) {
-          const e: MmioEvent = { addr: addr + BigInt(8 * i), widthBytes: Math.min(8, bits / 8), write: true, value: words[i]!, ...ctx, multi: words.length > 1, flags: 0, source: 'hook' };
+          const e: MmioEvent = { addr: addr + BigInt(8 * i), widthBytes: Math.min(8, bits / 8), write: true, value: words[i]!, cpu, pc, multi: words.length > 1, flags: 0, source: 'hook' };
           reply = (await req.onAccess(this.#event(e))) ?? reply;
         }
         if (reply && 'drop' in reply) return;

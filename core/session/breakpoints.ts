@@ -4,7 +4,7 @@
 // Imports core/arch/a64 (encoder), core/hv (constants) and this folder.
 
 import { encodeBrk } from '../arch/a64/encoder.ts';
-import { Debug } from '../hv/index.ts';
+import { Debug, planWatchRange, type WatchPiece } from '../hv/index.ts';
 import { SessionError, SessionErrorCode, hex } from './errors.ts';
 import type { WatchAccess } from './event-log.ts';
 import type { MemoryOverlay } from './memory.ts';
@@ -112,7 +112,7 @@ export class SoftwareBreakpoints implements MemoryOverlay {
 
 export interface WatchpointSpec {
   readonly address: bigint;
-  /** Bytes watched: 1..8, inside one naturally aligned doubleword. */
+  /** Bytes watched from `address`: any count ≥ 1 (how many slots it takes: watchPieces). */
   readonly length: number;
   readonly access: WatchAccess;
 }
@@ -130,6 +130,21 @@ export function byteSelect(spec: WatchpointSpec): number {
     });
   }
   return ((1 << length) - 1) << offset;
+}
+
+/** The slots a watched range takes (core/hv planWatchRange); BAD_ARGUMENT for no range. */
+export function watchPieces(spec: WatchpointSpec): WatchPiece[] {
+  const { address, length } = spec;
+  if (!Number.isSafeInteger(length) || length < 1 || address < 0n || address + BigInt(length) > 1n << 64n) {
+    throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `cannot watch ${length} byte(s) at ${hex(address)}`, { hint: 'a watchpoint covers a whole number of bytes (1 or more) inside the 64-bit address space' });
+  }
+  return planWatchRange(address, length);
+}
+
+/** The watchpoint a hit at data address `far` belongs to: one whose bytes include it, else one whose doublewords do. */
+export function watchpointFor<W extends WatchpointSpec>(watchpoints: readonly W[], far: bigint): W | undefined {
+  const exact = watchpoints.find((w) => far >= w.address && far < w.address + BigInt(w.length));
+  return exact ?? watchpoints.find((w) => far >= (w.address & ~7n) && far < ((w.address + BigInt(w.length) + 7n) & ~7n));
 }
 
 /** Refusal past the hardware's slots (§9.11: 5 breakpoints, 4 watchpoints). */

@@ -7,7 +7,7 @@ export { SessionError, SessionErrorCode, type SessionErrorCodeName } from './err
 export { REGISTERS, registerDef, type RegisterDef } from './registers.ts';
 export { SessionSymbols, type SymbolSource, type SourceLocation, type AddressInfo } from './symbols.ts';
 export { backtrace, type Frame, type BacktraceInput } from './backtrace.ts';
-export { SW_BREAK_IMM, SW_BREAK_WORD, byteSelect, type WatchpointSpec } from './breakpoints.ts';
+export { SW_BREAK_IMM, SW_BREAK_WORD, byteSelect, watchPieces, watchpointFor, type WatchpointSpec } from './breakpoints.ts';
 export type { BreakpointInfo, BreakpointKind, WatchpointInfo } from './session-breakpoints.ts';
 export { describeCpus, type CpuDescriptor } from './cpus.ts';
 export { MAX_TRANSFER } from './memory.ts';

@@ -4,7 +4,7 @@
 // after one step live there). Imports core/hv and this folder.
 
 import { Debug, type Hypervisor, type TrapResult, type TrapSession } from '../hv/index.ts';
-import { byteSelect, LSC, noSlot, SoftwareBreakpoints, SW_BREAK_IMM, type WatchpointSpec } from './breakpoints.ts';
+import { LSC, noSlot, SoftwareBreakpoints, SW_BREAK_IMM, watchPieces, type WatchpointSpec } from './breakpoints.ts';
 import { SessionError, SessionErrorCode, hex } from './errors.ts';
 import type { GuestMemory, Translator } from './memory.ts';
 import type { SessionSymbols } from './symbols.ts';
@@ -21,8 +21,10 @@ export interface BreakpointInfo {
 }
 
 export interface WatchpointInfo extends WatchpointSpec {
-  /** The DBGWCR/DBGWVR pair. */
+  /** The (first) DBGWCR/DBGWVR pair. */
   readonly slot: number;
+  /** Every pair the range takes (see watchPieces). */
+  readonly slots: readonly number[];
 }
 
 export class SessionBreakpoints {
@@ -36,7 +38,10 @@ export class SessionBreakpoints {
     private readonly hv: Hypervisor,
     private readonly mode: 'all-cpus' | 'stopped-cpu',
     private readonly flush: (s: TrapSession) => Promise<void>,
-  ) {}
+  ) {
+    // A CPU started later gets the slots only when they are meant for every CPU.
+    hv.loop.debug.armNewCpus = mode === 'all-cpus';
+  }
 
   get count(): number {
     return this.software.all.length + this.#hardware.size + this.#watch.length;
@@ -97,17 +102,26 @@ export class SessionBreakpoints {
     this.#hardware.delete(va);
   }
 
+  /**
+   * Any range (§9.11): up to 8 bytes of a doubleword per slot, a naturally aligned power-of-two
+   * region of 8 bytes to 2 GiB per slot, so an unaligned range may take two or more slots.
+   */
   async insertWatchpoint(s: TrapSession, spec: WatchpointSpec): Promise<WatchpointInfo> {
-    const bas = byteSelect(spec);
     if (!(spec.access in LSC)) throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `watchpoint access '${String(spec.access)}' is not read, write or access`);
-    const dword = spec.address & ~7n;
-    if (this.#watch.some((w) => (w.address & ~7n) === dword)) {
-      throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `the doubleword at ${hex(dword)} is watched already`, { hint: 'remove that watchpoint first (one slot per doubleword)' });
+    const pieces = watchPieces(spec);
+    if (this.#watch.some((w) => w.address === spec.address)) {
+      throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `a watchpoint at ${hex(spec.address)} exists already`, { hint: 'remove it first (one watchpoint per address)' });
     }
-    if (this.#watch.length >= Debug.WATCHPOINTS || !this.hv.loop.debug.watchpoints.includes(null)) throw noSlot('watchpoint', this.#watch.map((w) => `${w.access} ${hex(w.address)}+${w.length}`));
+    const free = this.hv.loop.debug.watchpoints.filter((w) => w === null).length;
+    if (free === 0) throw noSlot('watchpoint', this.#watch.map((w) => `${w.access} ${hex(w.address)}+${w.length}`));
+    if (pieces.length > free) {
+      throw new SessionError(SessionErrorCode.NO_SLOT, `watching ${spec.length} byte(s) at ${hex(spec.address)} takes ${pieces.length} hardware watchpoint slots; ${free} of ${Debug.WATCHPOINTS} are free`, {
+        hint: 'a slot watches up to 8 bytes of one aligned doubleword, or an aligned power-of-two region of 8 bytes to 2 GiB (§9.11); remove a watchpoint or watch a smaller or aligned range',
+      });
+    }
     await this.flush(s);
-    const slot = await this.hv.loop.debug.addWatchpoint(s, spec.address, bas, LSC[spec.access], this.#cpus(s));
-    const info = { address: spec.address, length: spec.length, access: spec.access, slot };
+    const slots = await this.hv.loop.debug.addWatchSlots(s, pieces, LSC[spec.access], this.#cpus(s));
+    const info = { address: spec.address, length: spec.length, access: spec.access, slot: slots[0]!, slots };
     this.#watch.push(info);
     return info;
   }
@@ -116,7 +130,7 @@ export class SessionBreakpoints {
     const i = this.#watch.findIndex((w) => w.address === address);
     if (i < 0) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `no watchpoint at ${hex(address)}`);
     await this.flush(s);
-    await this.hv.loop.debug.removeWatchpoint(s, address, this.#cpus(s));
+    await this.hv.loop.debug.removeWatchSlots(s, this.#watch[i]!.slots, this.#cpus(s));
     this.#watch.splice(i, 1);
   }
 

@@ -320,7 +320,7 @@ export class DebugSession {
     });
   }
 
-  /** One of 4 DBGWCR slots on every CPU (§9.11): up to 8 bytes of one aligned doubleword. */
+  /** DBGWCR slots on every CPU (§9.11), as many as the range takes (watchPieces); a hit's `dataAddress` is the FAR. */
   insertWatchpoint(spec: WatchpointSpec): Promise<WatchpointInfo> {
     return this.#gate.exclusive(async () => this.#bps.insertWatchpoint(await this.#stopped(undefined), spec));
   }

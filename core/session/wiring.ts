@@ -7,7 +7,7 @@ import { TextDecoder } from 'node:util';
 import { Ec, esrEc, type Hypervisor, type StopEvent } from '../hv/index.ts';
 import type { M1n1Proxy } from '../proxy/proxy.ts';
 import type { Disposable } from '../util/disposable.ts';
-import { watchAccessOf, type WatchpointSpec } from './breakpoints.ts';
+import { watchAccessOf, watchpointFor, type WatchpointSpec } from './breakpoints.ts';
 import { SessionError, SessionErrorCode } from './errors.ts';
 import type { EventLog, SessionEvent, SessionStopReason, StopInfo } from './event-log.ts';
 import type { SimdIo } from './registers.ts';
@@ -21,7 +21,7 @@ export function classifyStop(stop: StopEvent, watchpoints: readonly WatchpointSp
       return { ...base, reason: stop.esr !== undefined && esrEc(stop.esr) === Ec.BKPT_LOWER ? 'hw-breakpoint' : 'breakpoint' };
     case 'watchpoint': {
       const far = stop.far;
-      const spec = far === undefined ? undefined : watchpoints.find((w) => far >= (w.address & ~7n) && far < (w.address & ~7n) + 8n);
+      const spec = far === undefined ? undefined : watchpointFor(watchpoints, far);
       const access = spec && spec.access !== 'access' ? spec.access : watchAccessOf(stop.esr);
       return { ...base, reason: 'watchpoint', dataAddress: far, watchAccess: access };
     }

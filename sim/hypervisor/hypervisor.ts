@@ -36,6 +36,8 @@ const ROUNDS_PER_SLICE = 64;
 /** The hypervisor tick: CNTFRQ / 1000 (§9.1, App. A), in counter ticks. */
 const HV_TICK = 24_000n;
 const MAX_CPUS = 24;
+/** What P_HV_START records for the secondaries (m1n1's hv_secondary_info, §9.6). */
+const SECONDARY_CONFIG = ['HCR_EL2', 'HACR_EL2', 'VTCR_EL2', 'VTTBR_EL2', 'MDCR_EL2', 'MDSCR_EL1', 'CNTHCTL_EL2', 'ACTLR_EL1'] as const;
 
 export interface HypervisorDeps {
   readonly machine: Machine;
@@ -76,6 +78,7 @@ export class Hypervisor implements HvBackend {
   wdtCpu = -1;
   /** Counter value of the next hypervisor tick (user-interrupt poll). */
   private nextTick = 0n;
+  private secondaryConfig: ReadonlyArray<readonly [(typeof SECONDARY_CONFIG)[number], bigint]> = [];
 
   constructor(readonly deps: HypervisorDeps) {
     const m = deps.machine;
@@ -188,6 +191,9 @@ export class Hypervisor implements HvBackend {
     this.traceQueue = new TraceEventQueue({ dataChecksumsDisabled: () => fw.dataChecksumsDisabled, channelOpen: () => true });
     const m = this.machine;
     const boot = m.core(0);
+    // m1n1 takes the secondaries' hypervisor configuration here, once (§9.6): a later change on
+    // the boot CPU does not reach CPUs started afterwards.
+    this.secondaryConfig = SECONDARY_CONFIG.map((name) => [name, boot.sysregs.get(name)] as const);
     enterGuest(boot, entry, args);
     m.owner[0] = 'guest';
     this.running = true;
@@ -209,12 +215,8 @@ export class Hypervisor implements HvBackend {
   startSecondary(cpu: number, entry: bigint, args: readonly bigint[]): void {
     const m = this.machine;
     if (cpu <= 0 || cpu >= m.cpuCount) return;
-    const boot = m.core(0);
     const core = m.core(cpu);
-    // Copy the boot CPU's hypervisor configuration (§9.6).
-    for (const name of ['HCR_EL2', 'HACR_EL2', 'VTCR_EL2', 'VTTBR_EL2', 'MDCR_EL2', 'MDSCR_EL1', 'CNTHCTL_EL2', 'ACTLR_EL1'] as const) {
-      core.sysregs.set(name, boot.sysregs.get(name));
-    }
+    for (const [name, value] of this.secondaryConfig) core.sysregs.set(name, value);
     core.debug.rebuild(core.sysregs);
     core.recomputeRegimes();
     core.tlbFlushAll();

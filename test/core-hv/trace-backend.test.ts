@@ -4,6 +4,7 @@
 // HvTraceBackend. Expected lines follow apple-devices §2.9 and §3.5 and the guest's documented
 // behaviour, never the tracers' code.
 import test from 'ava';
+import { disassembleWord } from '../../core/arch/a64/disassembler.ts';
 import { adtRegPhys, findNode } from '../../core/formats/adt/index.ts';
 import type { MmioEvent as PluginMmioEvent, TraceOutputEvent } from '../../core/plugin/backend.ts';
 import { PluginHost } from '../../core/plugin/host.ts';
@@ -62,6 +63,13 @@ test.serial('GPIO and AIC tracers on the demo guest: pin 11/12 toggles, IRQ 190 
   order('[aic] cpu0 IPI send SELF', '[aic] cpu0 took IPI SELF');
   for (let c = 1; c < 8; c++) order(`[aic] cpu0 IPI send OTHER → cpu${c}`, `[aic] cpu${c} took IPI OTHER`);
   order('[aic] cpu0 unmask 190 (gpio)', '[aic] cpu0 took IRQ 190 (gpio)');
+  // §2.5 fast IPIs: the firmware serves their registers itself (m1n1-protocol §9.5), so the AIC
+  // tracer's sysreg watch gets none of them; the backend says so once instead of staying silent.
+  t.deepEqual(
+    lines.filter((l) => l.includes('served by the m1n1 firmware')),
+    ['[aic] IPI_RR_LOCAL_EL1, IPI_RR_GLOBAL_EL1, IPI_SR_EL1, IPI_CR_EL1: served by the m1n1 firmware without the host (m1n1-protocol §9.5); their accesses cannot be traced'],
+  );
+  t.deepEqual(lines.filter((l) => / fast IPI/.test(l)), []);
 
   // One seq counter: each plugin's events come in increasing order, no two plugins share one, and
   // the IRQ trace of 190 comes after the EVENT read that delivered it.
@@ -129,6 +137,16 @@ test.serial('hook replies answer guest reads, sync handlers are awaited, readMmi
   // Probes made inside the hook: the hardware register (not the hooked value) and guest RAM.
   t.is(probes.mmio, pin11.find((e) => !e.write)!.value);
   const elf = loaded.image.kind === 'elf' ? loaded.image.elf : undefined;
+  // Hook-mode events name the CPU and the PC of the guest's own 32-bit load or store (§10.6: ELR
+  // before the firmware steps past it), in the guest's GPIO accessors (examples/guest src/gpio.c).
+  t.true(pin11.every((e) => e.cpu === 0), `cpus ${pin11.map((e) => e.cpu).join(' ')}`);
+  for (const e of pin11) {
+    const code = elf!.read(e.pc, 4);
+    const word = new DataView(code.buffer, code.byteOffset, 4).getUint32(0, true);
+    const insn = disassembleWord(word, { pc: e.pc });
+    t.regex(insn, e.write ? /^str\s+w\d+, \[x\d+/ : /^ldr\s+w\d+, \[x\d+/, `${elf!.symbolize(e.pc) ?? e.pc.toString(16)}: ${insn}`);
+    t.regex(elf!.symbolize(e.pc) ?? '', /^gpio_\w+\+0x/);
+  }
   t.deepEqual([...probes.memory!], [...elf!.read(loaded.layout.entry, 8)], 'guest RAM holds the ELF code at the entry');
   // One counter, strictly increasing in delivery order.
   const seqs = seen.map((e) => e.seq);

@@ -82,7 +82,10 @@ async function startSecondary(s: TrapSession, die: number, cluster: number, core
     entry = options.entry() & ~0xfffn;
   }
   host.cpus.set(index, new CpuState({ index, die, cluster, core }));
-  // Sent with the session's final burst: the firmware serves it before P_EXIT (one round trip less).
+  // The new CPU starts with the MDSCR_EL1 m1n1 took at P_HV_START (§9.6), step set (see
+  // Hypervisor.start) with PSTATE.SS clear: it takes a step trap before its first instruction,
+  // where the debugger's slots are written on it (DebugState.onStep, §9.11). The start goes with
+  // the session's final burst (no round trip of its own).
   s.defer(host.proxy.hvStartSecondary(index, entry));
   host.log(`hv: cpu${index} (${die}:${cluster}:${core}) started at ${hex(entry)}`);
   options.onStarted?.(index, entry);

@@ -34,6 +34,14 @@ const DROPPED_WRITES = new Set([key('ACC_CFG_EL1'), key('ACC_OVRD_EL1')]);
 /** DC CIVAC Xt: its operand is a guest VA the host translates first (§9.12 (d)). */
 const DC_CIVAC = packSysReg({ op0: 1, op1: 3, crn: 7, crm: 14, op2: 1 });
 
+/**
+ * Registers the m1n1 firmware serves itself (§9.5), so their traps never reach the host and no
+ * watcher here can see them: the fast-IPI ones (apple-devices §2.5) — IPI_SR and IPI_CR in the
+ * fast path, IPI_RR_LOCAL/GLOBAL writes in the locked path (forwarded only when no CPU has the
+ * target MPIDR). Not the whole §9.5 list: the ones a tracer asks for.
+ */
+export const FIRMWARE_SERVED_SYSREGS: ReadonlyMap<number, string> = new Map(['IPI_RR_LOCAL_EL1', 'IPI_RR_GLOBAL_EL1', 'IPI_SR_EL1', 'IPI_CR_EL1'].map((n) => [key(n), n]));
+
 /** Shadowed per CPU: the guest never sees or disturbs the debugger's registers (§9.11). */
 const SHADOWED = new Set<number>([key('VMSA_LOCK_EL1'), key('MDSCR_EL1')]);
 for (let n = 0; n < Debug.BREAKPOINTS; n++) for (const op2 of [4, 5]) SHADOWED.add(packSysReg({ op0: 2, op1: 0, crn: 0, crm: n, op2 }));
@@ -60,8 +68,23 @@ for (const [from, to] of REDIRECT_NAMES) {
   if (a && b) REDIRECTS.set(packSysReg(a), b);
 }
 
-/** EC 0x18 (ISS in ESR) and EC 0x3F with ISS 0x20 (ISS in AFSR1_EL2). */
-export async function handleSysregTrap(s: TrapSession, impdef: boolean): Promise<TrapResult> {
+/** A trapped access as watchers see it (after it was served). */
+export interface SysregAccess {
+  readonly cpu: number;
+  /** The guest's MSR/MRS (ELR before the host steps past it). */
+  readonly pc: bigint;
+  /** Packed encoding (core/arch/a64 packSysReg). */
+  readonly key: number;
+  readonly write: boolean;
+  /** The value written, or the value the guest read. */
+  readonly value: bigint;
+}
+
+/**
+ * EC 0x18 (ISS in ESR) and EC 0x3F with ISS 0x20 (ISS in AFSR1_EL2). `observe` sees every
+ * access served here (e.g. the fast-IPI registers HACR_EL2 traps, apple-devices §2.5).
+ */
+export async function handleSysregTrap(s: TrapSession, impdef: boolean, observe?: (access: SysregAccess) => void): Promise<TrapResult> {
   const ctx = s.ctx;
   if (impdef && esrIss(ctx.esr) !== IMPDEF_SYSREG_ISS) {
     return { kind: 'stop', stop: { reason: 'exception', detail: `Apple IMPDEF exception, ISS ${hex(esrIss(ctx.esr))}`, esr: ctx.esr } };
@@ -70,6 +93,7 @@ export async function handleSysregTrap(s: TrapSession, impdef: boolean): Promise
   const k = packSysReg(iss.enc);
   const host = s.host;
   const value = iss.read ? 0n : ctx.reg(iss.rt);
+  let got = 0n;
 
   if (k === CYC_OVRD && !iss.read) {
     // Not performed (§9.12 (a)); bit 0 = this CPU powers down: it leaves the guest.
@@ -80,14 +104,14 @@ export async function handleSysregTrap(s: TrapSession, impdef: boolean): Promise
     }
   } else if (SHADOWED.has(k)) {
     const shadow = s.state.shadow;
-    if (iss.read) ctx.setReg(iss.rt, shadow.get(k) ?? 0n);
+    if (iss.read) ctx.setReg(iss.rt, (got = shadow.get(k) ?? 0n));
     else shadow.set(k, value);
   } else if (DROPPED_WRITES.has(k) && !iss.read) {
     // §9.12 (c): dropped.
   } else {
     const target = REDIRECTS.get(k) ?? iss.enc;
     if (iss.read) {
-      ctx.setReg(iss.rt, await host.sysregs.read(target));
+      ctx.setReg(iss.rt, (got = await host.sysregs.read(target)));
     } else {
       // §9.12 (d): DC CIVAC's operand is a guest VA; writes go through GL2 on unlocked CPUs.
       const operand = k === DC_CIVAC ? await host.proxy.hvTranslate(value, true, false) : value;
@@ -95,6 +119,7 @@ export async function handleSysregTrap(s: TrapSession, impdef: boolean): Promise
       s.defer(host.sysregs.issue({ kind: 'write', reg: target, value: operand, mode }));
     }
   }
+  observe?.({ cpu: s.cpu, pc: ctx.elr, key: k, write: !iss.read, value: iss.read ? got : value });
   ctx.elr += 4n;
   return HANDLED;
 }
