@@ -70,6 +70,12 @@ export class GdbConnection implements RspContext {
   /** gdb waits for a stop reply (after c/s/vCont). */
   private awaitingStop = false;
   private stepping = false;
+  /**
+   * A Ctrl-C that came while a packet was still queued or being handled. gdb sends 0x03 only
+   * once it has sent its resume packet, and often in the same segment: it belongs to that
+   * resume, so it is applied once the guest runs rather than dropped as "while stopped".
+   */
+  private interruptPending = false;
   private readonly runLength: boolean;
   private readonly stopTimeoutMs: number;
   private readonly log: (line: string) => void;
@@ -118,6 +124,11 @@ export class GdbConnection implements RspContext {
     } catch (err) {
       this.awaitingStop = false;
       throw err;
+    }
+    if (this.interruptPending) {
+      this.interruptPending = false;
+      // The stop may already be in (a step); interrupting a stopped guest would be a no-op.
+      if (this.awaitingStop) this.interruptTarget();
     }
   }
 
@@ -194,6 +205,10 @@ export class GdbConnection implements RspContext {
         if (body === undefined) this.send(E2BIG);
         else await this.handle(body);
       }
+      if (this.interruptPending && !this.awaitingStop) {
+        this.interruptPending = false;
+        this.log('Ctrl-C while the guest is stopped: ignored');
+      }
     } finally {
       this.busy = false;
     }
@@ -219,10 +234,12 @@ export class GdbConnection implements RspContext {
   }
 
   private onInterrupt(): void {
-    if (!this.awaitingStop) {
-      this.log('Ctrl-C while the guest is stopped: ignored');
-      return;
-    }
+    if (this.awaitingStop) this.interruptTarget();
+    else if (this.busy || this.queue.length > 0) this.interruptPending = true;
+    else this.log('Ctrl-C while the guest is stopped: ignored');
+  }
+
+  private interruptTarget(): void {
     this.target.interrupt().catch((err: unknown) => this.log(`interrupt failed: ${String(err)}`));
   }
 

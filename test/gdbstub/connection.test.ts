@@ -223,6 +223,53 @@ test('Ctrl-C interrupts a running guest: T02 for the running thread', async (t) 
   t.true(target.calls.includes('interrupt'));
 });
 
+test('Ctrl-C in the same segment as vCont;c (as gdb sends it) interrupts that continue: T02', async (t) => {
+  t.timeout(30_000, 'a dropped Ctrl-C leaves the guest running and the stop reply never comes');
+  const target = new FixtureTarget();
+  const { client, log } = connect(target);
+  client.sendRaw(`${frame('vCont;c')}\x03`);
+  await client.expectAck();
+  t.regex(await client.packet(), /^T02thread:1;20:/);
+  client.sendRaw('+');
+  t.deepEqual(
+    target.calls.filter((c) => c.startsWith('resume') || c === 'interrupt').map((c) => c.split(' ')[0]),
+    ['resume', 'interrupt'],
+    'interrupted after the resume, not dropped before it',
+  );
+  t.notRegex(log.join('\n'), /ignored/);
+  t.is(await client.request('qC'), 'QC1', 'the connection goes on');
+});
+
+test('Ctrl-C while a step is in flight: one stop reply, the step\'s; the next request gets its own reply', async (t) => {
+  const target = new FixtureTarget({ holdSteps: true });
+  const { client } = connect(target);
+  client.sendRaw(frame('vCont;s:1'));
+  await client.expectAck();
+  while (target.threadState(1).state !== 'running') await new Promise((r) => setImmediate(r));
+  client.sendRaw(Uint8Array.of(0x03));
+  while (!target.calls.includes('interrupt')) await new Promise((r) => setImmediate(r));
+  target.releaseSteps();
+  t.regex(await client.packet(), new RegExp(`^T05thread:1;20:${le64(MEM_BASE + 0x104n)};`), 'the step completed: pc + 4');
+  client.sendRaw('+');
+  t.is(await client.request('qC'), 'QC1', 'no second stop reply in between');
+  t.is(client.pending, '');
+});
+
+test('Ctrl-C after a stop, or with a packet that does not resume: ignored, the guest stays stopped', async (t) => {
+  const target = new FixtureTarget();
+  const { client, log } = connect(target);
+  t.regex(await client.request('vCont;s:1'), /^T05thread:1;/);
+  client.sendRaw(Uint8Array.of(0x03)); // late: the step's stop reply crossed it
+  client.sendRaw(`${frame('qC')}\x03`);
+  await client.expectAck();
+  t.is(await client.packet(), 'QC1');
+  client.sendRaw('+');
+  t.is(await client.request('qAttached'), '1');
+  t.false(target.calls.includes('interrupt'));
+  t.is(log.filter((l) => /Ctrl-C while the guest is stopped: ignored/.test(l)).length, 2);
+  t.is(target.threadState(1).state, 'stopped');
+});
+
 test('? on a running guest stops it first (attach); on a stopped one reports the last stop', async (t) => {
   const target = new FixtureTarget();
   await target.detach(); // the guest runs, as when gdb attaches late

@@ -1,7 +1,9 @@
 // A packet-level test fixture, not the product: a GdbTarget backed by a register file per CPU
 // and one byte array of "guest memory". It executes nothing; its rules are just enough for
 // gdb to believe in it:
-//   - step: pc += 4 on the stepping CPUs, then a SIGTRAP stop (or held, see holdSteps);
+//   - step: pc += 4 on the stepping CPUs, then a SIGTRAP stop (or held, see holdSteps); an
+//     interrupt while a step is in flight changes nothing: the step's stop is the stop (as in
+//     core/session, where the interrupt waits for the step);
 //   - continue: stops at the nearest software/hardware breakpoint above some running CPU's pc
 //     (swbreak/hwbreak), else — if a watchpoint is set — writes to the watched address and
 //     stops with watch/rwatch/awatch, else runs until interrupted (SIGINT).
@@ -211,6 +213,7 @@ export class FixtureTarget implements GdbTarget {
 
   interrupt(): Promise<void> {
     this.calls.push('interrupt');
+    if (this.heldStep !== undefined) return Promise.resolve();
     const running = this.threadList.find((t) => this.states.get(t.id)?.state === 'running');
     if (running !== undefined) setImmediate(() => this.stopAll(running.id, { kind: 'signal', signal: 2 }));
     return Promise.resolve();
