@@ -28,6 +28,8 @@ export class TrapSession {
   #finished = false;
   /** Requests issued by handlers whose result nobody waits for; the final burst settles them. */
   #deferred: Promise<unknown>[] = [];
+  /** The CPU host steps pinned the guest to (P_HV_PIN_CPU), or -1. */
+  #pinned = -1;
 
   constructor(
     readonly host: HvHost,
@@ -109,33 +111,33 @@ export class TrapSession {
   async step(): Promise<TrapResult | undefined> {
     const cpu = this.cpu;
     const p = this.host.proxy;
+    const st = this.state;
     this.ctx.spsr |= Spsr.SS;
-    const mdscr = this.host.sysregs.issue({ kind: 'write', reg: 'MDSCR_EL1', value: HvInitValues.MDSCR_STEP });
-    const pinned = p.hvPinCpu(cpu);
-    this.state.stepArmed = true;
+    // MDSCR.SS is still set after a previous step or a hit's disarm (cleared on resume, §15.17),
+    // and the pin stays between steps: a run of steps pays for neither again.
+    if (!st.stepArmed && !st.debugDisarmed) this.defer(this.host.sysregs.issue({ kind: 'write', reg: 'MDSCR_EL1', value: HvInitValues.MDSCR_STEP }));
+    if (this.#pinned !== cpu) this.defer(p.hvPinCpu(cpu));
+    this.#pinned = cpu;
+    st.stepArmed = true;
     // MDSCR write, pin, write-back and P_EXIT: one burst; then the step trap's context.
-    await settleAll([mdscr, pinned, this.#handOver(ExitCode.HANDLED)]);
+    await this.#handOver(ExitCode.HANDLED, undefined, true);
     for (;;) {
       if (this.ctx.cpuId !== cpu) throw new HvError(HvErrorCode.CPU_SWITCH, `stepping CPU ${cpu}, but CPU ${this.ctx.cpuId} reported (pinning failed)`, { fatal: true });
       const ec = esrEc(this.ctx.esr);
       if (this.reason === StartReason.START_EXCEPTION_LOWER && this.code === ExcCode.SYNC && ec === Ec.SSTEP_LOWER) break;
       // The stepped instruction trapped first: handle it, then finish the step without running more.
       const result = await this.nested(this);
-      if (result.kind !== 'handled') {
-        await p.hvPinCpu(-1);
-        return result;
-      }
+      if (result.kind !== 'handled') return result;
       this.ctx.spsr &= ~Spsr.SS;
-      await this.#handOver(ExitCode.HANDLED);
+      await this.#handOver(ExitCode.HANDLED, undefined, true);
     }
-    await p.hvPinCpu(-1);
     return undefined;
   }
 
   /** Ends this CPU's session and adopts the next callback's (same or other CPU), reading its context. */
-  async #handOver(code: ExitCodeValue, timeoutMs?: number): Promise<void> {
+  async #handOver(code: ExitCodeValue, timeoutMs?: number, stepping = false): Promise<void> {
     const next = this.host.link.waitForBoot(timeoutMs);
-    await this.#finishBurst(code);
+    await this.#finishBurst(code, stepping);
     let message: BootMessage;
     try {
       message = await next;
@@ -161,12 +163,17 @@ export class TrapSession {
     await this.#finishBurst(code);
   }
 
-  #finishBurst(code: ExitCodeValue): Promise<unknown> {
+  #finishBurst(code: ExitCodeValue, stepping = false): Promise<unknown> {
     if (this.#finished) throw new HvError(HvErrorCode.BAD_STATE, 'the callback session has already ended');
     this.#finished = true;
     const p = this.host.proxy;
     const burst: Array<Promise<unknown>> = this.#deferred;
     this.#deferred = [];
+    // The guest goes on (or another CPU takes the session): the steps' pin ends here (§9.11).
+    if (!stepping && this.#pinned >= 0) {
+      burst.unshift(p.hvPinCpu(-1));
+      this.#pinned = -1;
+    }
     const maps = this.host.maps.issueUpdate();
     if (maps) burst.push(maps);
     const wb = this.#ctx?.writeBack(p.transport);

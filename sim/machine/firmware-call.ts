@@ -32,6 +32,13 @@ const RET = 0xd65f03c0;
 const HVC_VECTOR = 0xd4000002; // hvc #imm16 = HVC_VECTOR | imm16 << 5
 const VECTOR_HVC_BASE = 0xe100;
 const SPSR_DAIF = 0xf << 6;
+/**
+ * Slices grow from FIRST_SLICE to SLICE: the call ends only when a slice does (the core spins on
+ * `b .` meanwhile), and the usual call is a 2-instruction `msr`/`mrs` + `ret` from a host —
+ * interpreted when debug is active (MDSCR.SS, breakpoints), where a 200,000-instruction spin
+ * costs milliseconds per call.
+ */
+const FIRST_SLICE = 64;
 const SLICE = 200_000;
 
 /** Where the call machinery keeps its words in m1n1's image (model choice: above its text). */
@@ -106,8 +113,8 @@ export async function firmwareCall(machine: Machine, areas: CallAreas, fw: CallG
     core.setX(REG_SP, areas.stacksTop - BigInt(req.cpu) * areas.stackSize);
     const ret = Number(areas.returnStub);
     machine.currentCpu = req.cpu;
-    for (;;) {
-      core.run(SLICE);
+    for (let slice = FIRST_SLICE; ; slice = Math.min(slice * 8, SLICE)) {
+      core.run(slice);
       if (core.pc === ret && core.el === el) break;
       if (core.waiting !== 0) core.wake(); // a WFI/WFE inside a call: nothing else runs meanwhile
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -5,6 +5,8 @@ import { benchLink } from './link.bench.ts';
 import { benchCpu } from './cpu.bench.ts';
 import { benchCpuState } from './cpu-state.bench.ts';
 import { benchHv } from './hv.bench.ts';
+import { benchHost } from './host.bench.ts';
+import { benchGdb } from './gdb.bench.ts';
 import { benchMailbox } from './mailbox.bench.ts';
 import { benchTrace } from './trace.bench.ts';
 
@@ -15,6 +17,8 @@ const sections: Record<string, () => string[] | Promise<string[]>> = {
   cpu: benchCpu,
   mailbox: benchMailbox,
   hv: benchHv,
+  host: benchHost,
+  gdb: benchGdb,
   trace: benchTrace,
 };
 
