@@ -1,16 +1,20 @@
 // Layer: core/cli. `hvdbg run --target T --guest FILE`: loads a guest under the m1n1 hypervisor
-// (core/hv), runs it to its power-off hypercall with the chosen tracers (core/plugin) loaded.
-// `--target sim` starts a virtual M1 as its own process on a pty (spawn-sim.ts). Imports
-// core/hv, core/plugin, core/formats, core/errors, core/session and gdbstub (--gdb), and this folder.
+// (core/hv), runs it to its power-off hypercall with the chosen tracers (core/plugin) loaded and
+// a debug session (core/session) attached, which the stdin console (run-console.ts) and gdb
+// (--gdb, gdbstub) share. `--target sim` starts a virtual M1 as its own process on a pty
+// (spawn-sim.ts). Imports core/hv, core/plugin, core/formats, core/errors, core/session, gdbstub
+// and this folder.
 //
 // Streams: stdout carries only the guest's console (vuart and hypercall text), byte for byte, so
 // it can be piped; stderr carries everything else — `run: ` status and upload progress, tracer
-// lines (`[gpio] …`), m1n1's own text (`m1n1> `), errors. Exit status: 0 the guest powered off
-// with status 0; 1 it powered off with another status, ended otherwise, or hvdbg failed; 2 usage;
-// 3 --timeout passed (or Ctrl-C): the guest was stopped and each CPU's PC printed.
+// lines (`[gpio] …`), m1n1's own text (`m1n1> `), the replies and stop lines of the stdin
+// commands, errors. Exit status: 0 the guest powered off with status 0; 1 it powered off with
+// another status, ended otherwise (also: stopped on an exception with stdin closed and no gdb),
+// or hvdbg failed; 2 usage; 3 the host ended the guest (--timeout, Ctrl-C, `quit`, or stdin
+// closed while it was stopped with no gdb to resume it): each CPU's PC printed.
 //
-// --gdb HOST:PORT attaches a debug session (core/session) and serves it to gdb (gdbstub); the
-// line to type is printed on stderr. --gdb-wait holds the guest at its entry until gdb resumes it.
+// --gdb HOST:PORT serves the session to gdb; the line to type is printed on stderr. --wait (or
+// --gdb-wait) holds the guest at its entry until `cont` on stdin or gdb's continue.
 
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -23,11 +27,12 @@ import { DebugSession } from '../session/index.ts';
 import { formatHostPort } from '../transport/tcp.ts';
 import { GdbServer } from '../../gdbstub/server.ts';
 import { guestEntryAddress, sessionTarget, startHeld } from '../../gdbstub/session-target.ts';
-import type { StopHandler } from '../hv/exception-loop.ts';
 import { createInterface } from 'node:readline';
 import { PluginHost } from '../plugin/host.ts';
 import { runPluginCommand } from '../plugin/commands.ts';
 import { parseCommandArgs, UsageError } from './args.ts';
+import { HostStop } from './run-end.ts';
+import { RunConsole } from './run-console.ts';
 import { spawnSim, type SimProcess } from './spawn-sim.ts';
 
 const HELP = `usage: hvdbg run --target TARGET --guest FILE [options]
@@ -41,6 +46,7 @@ options:
   --guest FILE          the guest image (required)
   --cmdline TEXT        command line in boot_args
   --timeout SECONDS     stop the guest after this long, print where each CPU was, exit 3
+                        (Ctrl-C does the same)
   --tracer NAME[=N]     load a tracer plugin (gpio, aic, asc, dcp, or one in --plugin-dir) at
                         verbosity N; repeatable
   --tracers LIST        several at once, comma-separated: --tracers gpio,aic,asc,dcp (each may
@@ -51,15 +57,26 @@ options:
   --quiet               no progress or m1n1 text on stderr (tracer lines and errors stay)
   --gdb [HOST:]PORT     serve the guest to gdb (remote protocol) on HOST (default 127.0.0.1);
                         the gdb-multiarch command line to attach is printed on stderr; port 0
-                        picks a free one. --timeout and Ctrl-C then end the guest (exit 3)
-  --gdb-wait            with --gdb: hold the guest at its first instruction until gdb resumes it
-                        (like QEMU -S; a software breakpoint at the entry, taken out once hit)
+                        picks a free one
+  --wait                hold the guest at its first instruction until 'cont' on stdin (or gdb's
+                        continue), to set breakpoints first (like QEMU -S)
+  --gdb-wait            the same as --wait, with --gdb
 
-Tracers reload by themselves when their files change (state kept). Commands on stdin while the
-guest runs: plugins | load NAME | unload NAME | reload NAME | verbosity NAME N.
+Tracers reload by themselves when their files change (state kept).
 
-stdout: the guest's console only. stderr: progress, tracer lines, m1n1's text, errors.
-exit: 0 powered off with status 0, 1 other status or failure, 2 usage, 3 timed out.`;
+Commands on stdin (replies and stop lines on stderr; 'help' lists them all):
+  status | stop | cont (c) | step (s) [N] | cpu N | regs [NAME…] | bt | mem [-p] ADDR [LEN]
+  dis [ADDR] [N] | break ADDR [hw] | watch ADDR [LEN] [r|w|rw] | delete [N|all] | info | quit (q)
+  tracers: plugins | load NAME | unload NAME | reload NAME | verbosity NAME [N]
+ADDR is 0x… hex, decimal, symbol[+off] or $register[+off]. A stop prints one line:
+  stopped: cpu0 breakpoint at 0x8100039c0 <visit_leaf+0> src/debug-demo.c:42
+When stdin ends the guest runs on; if it is (or later gets) stopped with no gdb to resume it,
+it is ended as by quit.
+
+stdout: the guest's console only. stderr: progress, tracer lines, m1n1's text, replies, errors.
+exit: 0 powered off with status 0, 1 other status or failure (also a guest exception with
+nobody to resume it), 2 usage, 3 ended by the host (--timeout, Ctrl-C, quit, stdin closed on a
+stopped guest), with where each CPU was.`;
 
 const OPTIONS = {
   target: { type: 'string' },
@@ -73,6 +90,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   gdb: { type: 'string' },
   'gdb-wait': { type: 'boolean' },
+  wait: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -87,13 +105,19 @@ export interface RunOptions {
   quiet: boolean;
   /** --gdb: where the gdb stub listens (port 0: a free one). */
   gdb?: { host: string; port: number };
-  /** --gdb-wait: the guest waits at its entry for gdb's first continue. */
+  /** --wait: the guest waits at its entry for `cont` on stdin or gdb's continue. */
+  wait?: boolean;
+  /** --gdb-wait: --wait, spelt for gdb (the held message names it). */
   gdbWait?: boolean;
   /** Called once the target is known (e.g. where the virtual M1 listens). */
   onTarget?: (where: { target: string; vuart?: string; tcp?: string }) => void;
 }
 
 const STOP_GRACE_MS = 10_000;
+/** Stops that are the guest's own failure (a run ended on one exits 1, not 3). */
+const FAILURES: ReadonlySet<string> = new Set(['exception', 'mmio-error']);
+/** Longest wait for a stop the session asked for (a step, an interrupt) on a busy machine. */
+const SESSION_STOP_MS = 60_000;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 function parseGdbAddress(text: string): { host: string; port: number } {
@@ -159,6 +183,7 @@ export function parseRunArgs(argv: string[]): RunOptions | 'help' {
     vuart: values.vuart,
     quiet: values.quiet ?? false,
     ...(values.gdb === undefined ? {} : { gdb: parseGdbAddress(values.gdb) }),
+    wait: (values.wait ?? false) || (values['gdb-wait'] ?? false),
     gdbWait: values['gdb-wait'] ?? false,
   };
 }
@@ -178,19 +203,20 @@ async function readGuest(path: string): Promise<{ bytes: Uint8Array; image: Gues
   return { bytes, image: detectGuestImage(bytes, path) };
 }
 
-/**
- * --gdb: listens, prints the attach command, starts the guest (held at its entry with
- * --gdb-wait, see startHeld). Resolves with the guest's exit to come.
- */
-async function serveGdb(server: GdbServer, session: DebugSession, hv: Hypervisor, o: RunOptions): Promise<{ exited: Promise<GuestExit> }> {
+/** --gdb: listens and prints the attach command (always, even with --quiet: it is what the user came for). */
+async function serveGdb(server: GdbServer, o: RunOptions): Promise<void> {
   const where = await server.listen(o.gdb!.host, o.gdb!.port);
   server.onConnected((peer) => process.stderr.write(`run: gdb connected (${peer})\n`));
   server.onDisconnected((peer) => process.stderr.write(`run: gdb disconnected (${peer})\n`));
-  // Always shown (even with --quiet): it is what the user came for.
   process.stderr.write(`run: gdb stub listening on ${formatHostPort(where.host, where.port)}; attach with:\n  ${server.gdbCommand(o.guest)}\n`);
-  if (!o.gdbWait) return { exited: session.start() };
+}
+
+/** Starts the guest; with --wait held at its entry (startHeld). Resolves with the guest's exit to come. */
+async function startGuest(session: DebugSession, hv: Hypervisor, o: RunOptions): Promise<{ exited: Promise<GuestExit> }> {
+  if (!o.wait) return { exited: session.start() };
   const { stop, exited } = await startHeld(session, guestEntryAddress(hv));
-  process.stderr.write(`run: --gdb-wait: the guest is held at its entry (cpu${stop.cpu}, PC ${hex(stop.pc)}) until gdb continues it\n`);
+  const who = o.gdb ? "gdb continues it or 'cont' on stdin" : "'cont' on stdin";
+  process.stderr.write(`run: ${o.gdbWait ? '--gdb-wait' : '--wait'}: the guest is held at its entry (cpu${stop.cpu}, PC ${hex(stop.pc)}) until ${who}\n`);
   return { exited };
 }
 
@@ -265,17 +291,6 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
       await plugins.load(t.name);
       if (t.verbosity !== undefined) plugins.setVerbosity(t.name, t.verbosity);
     }
-    // Tracer commands on stdin while the guest runs: plugins, load NAME, unload NAME, reload NAME, verbosity NAME N.
-    const commands = createInterface({ input: process.stdin, terminal: false });
-    commands.on('line', (line) => {
-      if (line.trim() === '') return;
-      runPluginCommand(plugins, line).then(
-        (out) => process.stderr.write(`${out}\n`),
-        (err: unknown) => process.stderr.write(`run: ${err instanceof HvdbgError ? err.describe() : String(err)}\n`),
-      );
-    });
-    disposers.push(() => commands.close());
-
     let lastShown = -1;
     const loaded = await hv.loadGuest(bytes, {
       name: o.guest,
@@ -290,83 +305,63 @@ async function runOn(target: string, vuart: string | undefined, bytes: Uint8Arra
     status(`loaded ${o.guest} (${image.kind}): ${loaded.stats.rawBytes} bytes, ${loaded.stats.wireBytes} on the wire; entry ${hex(loaded.layout.entry)}`);
     await backend.sync();
 
-    // --timeout / Ctrl-C: interrupt, then visit each started CPU in the stop (§9.6) for its PC.
-    let stopped: { why: string; pcs: Map<number, bigint> } | undefined;
-    const stopHandler: StopHandler = async (stop, session) => {
-      if (stop.reason !== 'user-interrupt' || !stopped) return stop.reason === 'vtimer' ? 'continue' : 'exit-guest';
-      stopped.pcs.set(stop.cpu, stop.pc);
-      for (const cpu of [...hv.host.cpus.keys()].sort((a, b) => a - b)) {
-        if (stopped.pcs.has(cpu)) continue;
-        try {
-          await session.switchTo(cpu);
-          stopped.pcs.set(cpu, session.ctx.elr);
-        } catch (err) {
-          process.stderr.write(`run: cpu${cpu}: ${err instanceof HvdbgError ? err.describe() : String(err)}\n`);
-        }
-      }
-      return 'exit-guest';
-    };
-    hv.loop.setStopHandler(stopHandler);
-    // --gdb: a debug session takes over the stop handler (gives it back when it closes).
-    const session = o.gdb === undefined ? undefined : DebugSession.attach(hv);
-    let gdbServer: GdbServer | undefined;
-    disposers.push(() => void session?.close());
-    // A target that never answers the interrupt must not hang us: give up after STOP_GRACE_MS.
-    let giveUp: (v: 'gave-up') => void = () => undefined;
-    const gaveUp = new Promise<'gave-up'>((resolve) => (giveUp = resolve));
-    let grace: NodeJS.Timeout | undefined;
-    const stopGuest = (why: string): void => {
-      if (stopped || hv.state !== 'running') return;
-      stopped = { why, pcs: new Map() };
-      status(`${why}: stopping the guest`);
-      if (session) session.kill().catch((err: unknown) => process.stderr.write(`run: ${err instanceof HvdbgError ? err.describe() : String(err)}\n`));
-      else hv.interrupt();
-      grace = setTimeout(() => giveUp('gave-up'), STOP_GRACE_MS);
-    };
-    const timer = o.timeoutSeconds === undefined ? undefined : setTimeout(() => stopGuest(`--timeout ${o.timeoutSeconds} s passed`), o.timeoutSeconds * 1000);
-    const onSigint = (): void => stopGuest('interrupted (Ctrl-C)');
+    // One debug session for the stdin console and gdb; it owns the stop handler (every stop
+    // holds the guest until a command or gdb resumes it).
+    const session = DebugSession.attach(hv, { stopTimeoutMs: SESSION_STOP_MS });
+    disposers.push(() => void session.close());
+    const ender = new HostStop(session, { status, warn: (l) => process.stderr.write(`${l}\n`), graceMs: STOP_GRACE_MS });
+    disposers.push(() => ender.dispose());
+    const timer = o.timeoutSeconds === undefined ? undefined : setTimeout(() => ender.request(`--timeout ${o.timeoutSeconds} s passed`), o.timeoutSeconds * 1000);
+    const onSigint = (): void => ender.request('interrupted (Ctrl-C)');
     process.on('SIGINT', onSigint);
-    disposers.push(() => (clearTimeout(timer), clearTimeout(grace), process.off('SIGINT', onSigint)));
+    disposers.push(() => (clearTimeout(timer), process.off('SIGINT', onSigint)));
 
-    status(`starting the guest${o.tracers.length ? ` with tracers ${o.tracers.map((t) => t.name).join(', ')}` : ''}`);
-    let started: Promise<GuestExit>;
-    try {
-      if (session) {
-        gdbServer = new GdbServer(sessionTarget(session, {
-            tracers: () => plugins.list().map((p) => `${p.name} (verbosity ${p.verbosity}${p.disabled ? ', disabled' : ''})`),
-            tracerCommand: (line) => runPluginCommand(plugins, line),
-            log: (l) => status(`gdb: ${l}`),
-          }), { log: (l) => status(`gdb: ${l}`), stopTimeoutMs: 60_000 });
-        started = (await serveGdb(gdbServer, session, hv, o)).exited;
-      } else {
-        started = hv.start();
-      }
-    } finally {
+    let gdbServer: GdbServer | undefined;
+    if (o.gdb) {
+      gdbServer = new GdbServer(sessionTarget(session, {
+          tracers: () => plugins.list().map((p) => `${p.name} (verbosity ${p.verbosity}${p.disabled ? ', disabled' : ''})`),
+          tracerCommand: (line) => runPluginCommand(plugins, line),
+          log: (l) => status(`gdb: ${l}`),
+        }), { log: (l) => status(`gdb: ${l}`), stopTimeoutMs: 60_000 });
       disposers.push(() => void gdbServer?.close());
+      await serveGdb(gdbServer, o);
     }
+    status(`starting the guest${o.tracers.length ? ` with tracers ${o.tracers.map((t) => t.name).join(', ')}` : ''}`);
+    const started = (await startGuest(session, hv, o)).exited;
     started.catch(() => undefined); // after a give-up, close() ends it
-    const exit = await Promise.race([started, gaveUp]);
+
+    // Commands on stdin (run-console.ts), read from here on: the guest is running or held.
+    const commands = new RunConsole({ session, plugins, print: (text) => process.stderr.write(`${text}\n`), quit: () => ender.request('quit') });
+    disposers.push(() => commands.dispose());
+    let stdinOpen = true;
+    // Stopped, stdin ended and no gdb to come: nothing can resume the guest, so it is ended —
+    // exit 3 as any end by the host, or 1 when it had stopped on a fault of its own.
+    const orphaned = (): void =>
+      void commands.whenIdle().then(() => {
+        if (stdinOpen || o.gdb || session.state !== 'stopped') return;
+        const stop = session.lastStop;
+        const failed = stop !== undefined && FAILURES.has(stop.reason);
+        ender.request(`stdin is closed and the guest is stopped${failed ? ` on ${stop.reason === 'exception' ? 'an exception' : stop.reason}` : ''} with no gdb to resume it`, failed ? 1 : 3);
+      });
+    const stops = session.events.onEvent((e) => e.kind === 'stopped' && orphaned());
+    disposers.push(() => stops.dispose());
+    const lines = createInterface({ input: process.stdin, terminal: false });
+    lines.on('line', (line) => void commands.execute(line));
+    lines.on('close', () => ((stdinOpen = false), orphaned()));
+    disposers.push(() => lines.close());
+
+    const exit = await Promise.race([started, ender.gaveUp]);
     if (exit === 'gave-up') {
-      process.stderr.write(`run: ${stopped!.why}; the target did not stop within ${STOP_GRACE_MS / 1000} s of the interrupt — giving up (CPUs unknown)\n`);
+      process.stderr.write(`run: ${ender.requested!.why}; the target did not stop within ${STOP_GRACE_MS / 1000} s of the interrupt — giving up (CPUs unknown)\n`);
       return 3;
     }
     for (const t of o.tracers) await plugins.idle(t.name);
     await plugins.close();
 
-    const stoppedAt = stopped as { why: string; pcs: Map<number, bigint> } | undefined;
-    if (stoppedAt && session) {
-      process.stderr.write(`run: ${stoppedAt.why}; the guest was ended (a gdb session was serving it)\n`);
-      return 3;
-    }
-    if (stoppedAt) {
-      const symbols = loaded.image.plan.symbols;
-      process.stderr.write(`run: ${stoppedAt.why}; the guest was stopped. Where each CPU was:\n`);
-      if (stoppedAt.pcs.size === 0) process.stderr.write('run:   (no CPU reported; the target did not stop in time)\n');
-      for (const [cpu, pc] of [...stoppedAt.pcs].sort((a, b) => a[0] - b[0])) {
-        const sym = symbols?.symbolize(pc);
-        process.stderr.write(`run:   cpu${cpu} at PC ${hex(pc)}${sym ? ` <${sym}>` : ''}\n`);
-      }
-      return 3;
+    // A stop the host asked for, unless the guest powered off first.
+    if (ender.requested && !(ender.requested.pcs.size === 0 && exit.status !== undefined)) {
+      for (const line of ender.report()) process.stderr.write(`${line}\n`);
+      return ender.requested.exitCode;
     }
     if (exit.status === 0n) {
       status('the guest powered off with status 0');

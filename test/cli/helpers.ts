@@ -101,3 +101,92 @@ export function startSim(t: ExecutionContext, args: readonly string[]): Promise<
     });
   });
 }
+
+const WAIT_LIMIT_MS = 90_000;
+
+export interface InteractiveRun {
+  /** Writes one command line to its stdin. */
+  send(line: string): void;
+  /**
+   * Waits (bounded) until the complete stderr lines written after position `from` match `re`;
+   * resolves with that text. Fails with the transcript past the limit or if hvdbg exits first.
+   */
+  waitFor(re: RegExp, from?: number, limitMs?: number): Promise<string>;
+  /** Sends `line` and waits for `re` in what stderr says after it: the command's reply. */
+  ask(line: string, re: RegExp, limitMs?: number): Promise<string>;
+  /** Where stderr is now (for waitFor's `from`). */
+  mark(): number;
+  stdout(): string;
+  stderr(): string;
+  closeStdin(): void;
+  /** Resolves when it exits (bounded: killed past `limitMs`). */
+  exit(limitMs?: number): Promise<RunResult>;
+}
+
+/**
+ * Starts `hvdbg ARGS` with a piped stdin for a test to talk to, one command at a time (wait for
+ * each reply before the next). The test's teardown kills it if it still runs.
+ */
+export function interactiveHvdbg(t: ExecutionContext, args: readonly string[]): InteractiveRun {
+  const child = spawnHvdbg(args, 'pipe');
+  let stdout = '';
+  let stderr = '';
+  let result: RunResult | undefined;
+  const changed = new Set<() => void>();
+  const wake = () => {
+    for (const w of [...changed]) w();
+  };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), wake()));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), wake()));
+  child.stdin!.on('error', () => undefined); // writing after it exited is the test's failure, not a crash
+  const closed = new Promise<RunResult>((resolve) =>
+    child.once('close', (code, signal) => {
+      result = { code, signal, stdout, stderr };
+      resolve(result);
+      wake();
+    }),
+  );
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const waitFor = (re: RegExp, from = 0, limitMs = WAIT_LIMIT_MS): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const text = stderr.slice(from, stderr.lastIndexOf('\n') + 1);
+        if (re.test(text)) {
+          done();
+          resolve(text);
+          return true;
+        }
+        if (result) {
+          done();
+          reject(new Error(`hvdbg exited (${result.code ?? result.signal}) before stderr showed ${re}\n${transcript(result)}`));
+          return true;
+        }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`stderr did not show ${re} within ${limitMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+      }, limitMs);
+      const done = () => (clearTimeout(timer), changed.delete(check));
+      if (!check()) changed.add(check);
+    });
+  return {
+    send: (line) => void child.stdin!.write(`${line}\n`),
+    waitFor,
+    ask(line, re, limitMs) {
+      const from = stderr.length;
+      child.stdin!.write(`${line}\n`);
+      return waitFor(re, from, limitMs);
+    },
+    mark: () => stderr.length,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    closeStdin: () => void child.stdin!.end(),
+    exit(limitMs = WAIT_LIMIT_MS) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+      return closed.finally(() => clearTimeout(timer));
+    },
+  };
+}
