@@ -27,12 +27,31 @@ export interface SoftwareBreakpoint {
   readonly pa: bigint;
   /** The guest's own 4 bytes under the BRK (updated when the debugger writes over them). */
   readonly original: Uint8Array;
+  /** The BRK is in memory now (see SoftwareBreakpoints: memory follows the table at each resume). */
+  patched: boolean;
 }
 
-/** Software breakpoints by PA (what memory accesses see) and VA (what the CPU's PC says). */
+/** A write that brings memory in line with the table (see `pending`). */
+export interface PatchWrite {
+  readonly pa: bigint;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Software breakpoints by PA (what memory accesses see) and VA (what the CPU's PC says).
+ *
+ * Memory follows the table lazily: inserting or removing one while the guest is stopped only
+ * changes the table, and the BRKs and originals are written when the guest resumes, in the burst
+ * that resumes it (`pending`). gdb inserts every breakpoint before each resume and removes them
+ * at each stop — two writes per `stepi` that cancel out here. Until then reads hide both kinds
+ * of difference: a BRK not yet written shows the guest's bytes anyway, and a removed one still
+ * in memory ("stale") is replaced by its original.
+ */
 export class SoftwareBreakpoints implements MemoryOverlay {
   readonly #byPa = new Map<bigint, SoftwareBreakpoint>();
   readonly #byVa = new Map<bigint, SoftwareBreakpoint>();
+  /** Removed, their BRK still in memory: by PA, the bytes to write back. */
+  readonly #stale = new Map<bigint, Uint8Array>();
   /** Removed since the last resume: a CPU may still report their BRK (it trapped before removal). */
   readonly #removed = new Set<bigint>();
 
@@ -44,26 +63,46 @@ export class SoftwareBreakpoints implements MemoryOverlay {
     return this.#byVa.get(va);
   }
 
-  /** Records a breakpoint whose BRK the caller is about to write; `original` = the 4 bytes there now. */
+  /** Records a breakpoint; `original` = the guest's 4 bytes there (as a read through the overlay sees them). */
   add(va: bigint, pa: bigint, original: Uint8Array): SoftwareBreakpoint {
     if (va % 4n !== 0n) throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `breakpoint address ${hex(va)} is not 4-byte aligned`, { hint: 'A64 instructions are 4-byte aligned' });
     if (this.#byVa.has(va)) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `a software breakpoint at ${hex(va)} exists already`);
     if (this.#byPa.has(pa)) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `a software breakpoint at physical ${hex(pa)} exists already (another alias of it)`);
-    const bp = { va, pa, original: original.slice(0, 4) };
+    // A removed one whose BRK is still in memory comes back as it is: nothing to write.
+    const patched = this.#stale.delete(pa);
+    const bp = { va, pa, original: original.slice(0, 4), patched };
     this.#byVa.set(va, bp);
     this.#byPa.set(pa, bp);
     this.#removed.delete(va);
     return bp;
   }
 
-  /** Forgets the breakpoint at `va` (the caller writes `original` back). */
+  /** Forgets the breakpoint at `va`; its BRK, if written, goes at the next `pending`. */
   delete(va: bigint): SoftwareBreakpoint {
     const bp = this.#byVa.get(va);
     if (!bp) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `no software breakpoint at ${hex(va)}`);
     this.#byVa.delete(va);
     this.#byPa.delete(bp.pa);
+    if (bp.patched) this.#stale.set(bp.pa, bp.original);
     this.#removed.add(va);
     return bp;
+  }
+
+  /**
+   * The writes that make memory match the table — every breakpoint patched except those in
+   * `lifted` (their instruction runs once), every removed one restored — marked as done.
+   */
+  pending(lifted: ReadonlySet<bigint>): PatchWrite[] {
+    const out: PatchWrite[] = [];
+    for (const [pa, original] of this.#stale) out.push({ pa, bytes: original.slice() });
+    this.#stale.clear();
+    for (const bp of this.#byVa.values()) {
+      const want = !lifted.has(bp.va);
+      if (want === bp.patched) continue;
+      out.push({ pa: bp.pa, bytes: want ? BRK_BYTES.slice() : bp.original.slice() });
+      bp.patched = want;
+    }
+    return out;
   }
 
   /** Our BRK at `va`, live or removed while a CPU was on its way to it. */
@@ -81,32 +120,35 @@ export class SoftwareBreakpoints implements MemoryOverlay {
   }
 
   hide(pa: bigint, bytes: Uint8Array): void {
-    for (const bp of this.#overlapping(pa, bytes.length)) {
+    for (const { at, original } of this.#overlapping(pa, bytes.length)) {
       for (let i = 0; i < 4; i++) {
-        const at = bp.pa + BigInt(i) - pa;
-        if (at >= 0n && at < BigInt(bytes.length)) bytes[Number(at)] = bp.original[i]!;
+        const o = at + BigInt(i) - pa;
+        if (o >= 0n && o < BigInt(bytes.length)) bytes[Number(o)] = original[i]!;
       }
     }
   }
 
   keep(pa: bigint, bytes: Uint8Array): Uint8Array {
     const out = bytes.slice();
-    for (const bp of this.#overlapping(pa, bytes.length)) {
+    for (const { at, original, brk } of this.#overlapping(pa, bytes.length)) {
       for (let i = 0; i < 4; i++) {
-        const at = bp.pa + BigInt(i) - pa;
-        if (at >= 0n && at < BigInt(bytes.length)) {
-          bp.original[i] = bytes[Number(at)]!;
-          out[Number(at)] = BRK_BYTES[i]!;
-        }
+        const o = at + BigInt(i) - pa;
+        if (o < 0n || o >= BigInt(bytes.length)) continue;
+        original[i] = bytes[Number(o)]!;
+        if (brk) out[Number(o)] = BRK_BYTES[i]!;
       }
     }
     return out;
   }
 
-  #overlapping(pa: bigint, length: number): SoftwareBreakpoint[] {
-    if (this.#byPa.size === 0) return [];
+  /** Patched words overlapping [pa, pa + length): `brk` = a live BRK that a write must keep. */
+  #overlapping(pa: bigint, length: number): Array<{ at: bigint; original: Uint8Array; brk: boolean }> {
+    if (this.#byPa.size === 0 && this.#stale.size === 0) return [];
     const end = pa + BigInt(length);
-    return [...this.#byPa.values()].filter((bp) => bp.pa + 4n > pa && bp.pa < end);
+    const out: Array<{ at: bigint; original: Uint8Array; brk: boolean }> = [];
+    for (const bp of this.#byPa.values()) if (bp.pa + 4n > pa && bp.pa < end) out.push({ at: bp.pa, original: bp.original, brk: bp.patched });
+    for (const [at, original] of this.#stale) if (at + 4n > pa && at < end) out.push({ at, original, brk: false });
+    return out;
   }
 }
 

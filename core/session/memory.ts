@@ -9,6 +9,11 @@
 // the address is emulated MMIO, 0 means unmapped. Going through stage 1 only also works for
 // pages whose stage 2 is a software entry, where the combined S12 `AT` would fault. Results are
 // cached per 4 KiB page (PAR's granule) for one stop of one CPU.
+//
+// Reads of guest RAM are cached too, for one stop and at most READ_CACHE_MS, in aligned chunks:
+// after each stop gdb reads the same few words at the PC and the frame several times (a stepi
+// is a dozen small reads), and each miss is a round trip. Only RAM: a read of device memory may
+// have side effects and is never widened. Writes update the cached bytes.
 
 import { Pte } from '../hv/index.ts';
 import type { M1n1Proxy } from '../proxy/proxy.ts';
@@ -29,18 +34,63 @@ export interface MemoryOverlay {
 
 export type Translator = (va: bigint, write: boolean) => Promise<bigint>;
 
+const CHUNK = 1024n;
+/** Reads longer than this bypass the cache (a bulk dump would only evict the words gdb wants). */
+const MAX_CACHED_READ = 4096;
+/** A stop the user spends looking around: coprocessors may write RAM meanwhile, so read afresh. */
+const READ_CACHE_MS = 250;
+
+export interface RamRange {
+  readonly base: bigint;
+  readonly end: bigint;
+}
+
 export class GuestMemory {
+  /** Chunk base → the raw bytes there (our BRKs included; hidden on the way out). */
+  readonly #chunks = new Map<bigint, Uint8Array>();
+  #filledAt = 0;
+
   constructor(
     private readonly proxy: M1n1Proxy,
     private readonly overlay: MemoryOverlay,
+    /** The guest's RAM (physical), the only memory whose reads are cached; none: no cache. */
+    private readonly ram: () => RamRange | undefined = () => undefined,
   ) {}
+
+  /** Forgets cached reads (the guest ran, or may have). */
+  invalidate(): void {
+    this.#chunks.clear();
+  }
 
   async readPhysical(pa: bigint, length: number): Promise<Uint8Array> {
     checkLength(length);
     if (length === 0) return new Uint8Array(0);
-    const bytes = await this.#raw(() => this.proxy.transport.memRead(pa, length), pa, length, 'read');
+    const bytes = this.#cacheable(pa, length) ? await this.#readChunks(pa, length) : await this.#raw(() => this.proxy.transport.memRead(pa, length), pa, length, 'read');
     this.overlay.hide(pa, bytes);
     return bytes;
+  }
+
+  #cacheable(pa: bigint, length: number): boolean {
+    const ram = this.ram();
+    return ram !== undefined && length <= MAX_CACHED_READ && pa >= ram.base && pa + BigInt(length) <= ram.end;
+  }
+
+  /** The bytes at [pa, pa + length) from cached chunks; the missing ones are read in one round trip. */
+  async #readChunks(pa: bigint, length: number): Promise<Uint8Array> {
+    if (this.#chunks.size > 0 && performance.now() - this.#filledAt > READ_CACHE_MS) this.#chunks.clear();
+    const end = pa + BigInt(length);
+    const bases: bigint[] = [];
+    for (let b = pa & ~(CHUNK - 1n); b < end; b += CHUNK) bases.push(b);
+    const missing = bases.filter((b) => !this.#chunks.has(b));
+    if (missing.length > 0) {
+      const t = this.proxy.transport;
+      const got = await this.#raw(() => Promise.all(missing.map((b) => t.memRead(b, Number(CHUNK)))), pa, length, 'read');
+      if (this.#chunks.size === 0) this.#filledAt = performance.now();
+      missing.forEach((b, i) => this.#chunks.set(b, got[i]!));
+    }
+    const out = new Uint8Array(length);
+    for (const b of bases) copyOverlap(this.#chunks.get(b)!, b, out, pa);
+    return out;
   }
 
   async writePhysical(pa: bigint, data: Uint8Array): Promise<void> {
@@ -58,7 +108,18 @@ export class GuestMemory {
     const w = p.transport.memWrite(pa, data);
     const c = p.dcCvau(pa, data.length);
     const i = p.icIvau(pa, data.length);
-    await this.#raw(() => Promise.all([w, c, i]), pa, data.length, 'write');
+    let ok = false;
+    try {
+      await this.#raw(() => Promise.all([w, c, i]), pa, data.length, 'write');
+      ok = true;
+    } finally {
+      // Cached chunks take the new bytes; after a failure what is there is unknown: drop them.
+      for (let b = pa & ~(CHUNK - 1n); b < pa + BigInt(data.length); b += CHUNK) {
+        const chunk = this.#chunks.get(b);
+        if (chunk && ok) copyOverlap(data, pa, chunk, b);
+        else this.#chunks.delete(b);
+      }
+    }
   }
 
   /** Reads through `translate`, page by page; a fault after the first page gives the bytes before it. */
@@ -101,6 +162,16 @@ export class GuestMemory {
       throw new SessionError(SessionErrorCode.MEMORY_FAULT, `cannot ${what} ${length} byte(s) at physical ${hex(pa)}: ${(cause as Error)?.message ?? String(cause)}`, { cause, hint: 'is it RAM the hypervisor maps? MMIO needs the right access width' });
     }
   }
+}
+
+/** Copies the bytes of `from` (at address `fromAt`) that fall inside `to` (at address `toAt`). */
+function copyOverlap(from: Uint8Array, fromAt: bigint, to: Uint8Array, toAt: bigint): void {
+  const lo = fromAt > toAt ? fromAt : toAt;
+  const fromEnd = fromAt + BigInt(from.length);
+  const toEnd = toAt + BigInt(to.length);
+  const hi = fromEnd < toEnd ? fromEnd : toEnd;
+  if (hi <= lo) return;
+  to.set(from.subarray(Number(lo - fromAt), Number(hi - fromAt)), Number(lo - toAt));
 }
 
 /** [va, va + length) split at 4 KiB page boundaries. */

@@ -15,8 +15,8 @@ export interface RunControlOptions {
   readonly timeoutMs: number;
   /** Before the session leaves a CPU (switch, resume): what its registers owe goes back. */
   readonly flush: (s: TrapSession) => Promise<void>;
-  /** A CPU resumed: per-stop caches are stale. */
-  readonly resumed: () => void;
+  /** The stopped CPU `s` is about to be released with `action`: per-stop caches are stale, pending writes go in its burst. */
+  readonly resumed: (s: TrapSession, action: ResumeAction) => void;
 }
 
 export class RunControl {
@@ -57,7 +57,7 @@ export class RunControl {
 
   /** Releases the stopped CPU (and so every CPU) with `action`. */
   resume(s: TrapSession, action: ResumeAction): void {
-    this.options.resumed();
+    this.options.resumed(s, action);
     this.state = 'running';
     if (action !== 'exit-guest') this.events.push({ kind: 'resumed', how: action, cpu: s.cpu });
     this.gate.release(action);

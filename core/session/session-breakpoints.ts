@@ -31,7 +31,7 @@ export class SessionBreakpoints {
   readonly software = new SoftwareBreakpoints();
   readonly #hardware = new Map<bigint, number>();
   readonly #watch: WatchpointInfo[] = [];
-  /** Software breakpoints whose original instruction is in memory for one host step. */
+  /** Software breakpoints whose own instruction runs for one host step (no BRK there meanwhile). */
   readonly #lifted = new Set<bigint>();
 
   constructor(
@@ -63,26 +63,35 @@ export class SessionBreakpoints {
     return [...sw, ...hw];
   }
 
-  async insertSoftware(va: bigint, translate: Translator, memory: GuestMemory, symbols: SessionSymbols): Promise<BreakpointInfo> {
+  /**
+   * Records a software breakpoint. Memory follows at the next resume (`sync`), or now when no
+   * CPU is stopped (`now`: before start, the proxy is idle and no burst will carry the write).
+   */
+  async insertSoftware(va: bigint, translate: Translator, memory: GuestMemory, symbols: SessionSymbols, now: boolean): Promise<BreakpointInfo> {
     if (va % 4n !== 0n) throw new SessionError(SessionErrorCode.BAD_ARGUMENT, `breakpoint address ${hex(va)} is not 4-byte aligned`);
     if (this.software.at(va)) throw new SessionError(SessionErrorCode.BAD_BREAKPOINT, `a software breakpoint at ${hex(va)} exists already`);
     const pa = await translate(va, false);
+    // Also proves the address is memory the debugger can write (the BRK goes in later).
     const original = await memory.readPhysical(pa, 4);
     this.software.add(va, pa, original);
-    try {
-      await memory.writeRaw(pa, SoftwareBreakpoints.brkBytes);
-    } catch (err) {
-      this.software.delete(va);
-      throw err;
-    }
+    if (now) await this.sync(memory);
     return { kind: 'software', address: va, where: symbols.describe(va) };
   }
 
-  /** Writes the guest's instruction back (the caller made sure the proxy may be used). */
-  async removeSoftware(va: bigint, memory: GuestMemory): Promise<void> {
-    const bp = this.software.delete(va);
-    if (this.#lifted.delete(va)) return; // its original is in memory already
-    await memory.writeRaw(bp.pa, bp.original);
+  /** Forgets a software breakpoint; the guest's instruction goes back at the next resume (or `now`). */
+  async removeSoftware(va: bigint, memory: GuestMemory, now: boolean): Promise<void> {
+    this.software.delete(va);
+    if (now) await this.sync(memory);
+  }
+
+  /**
+   * Brings memory in line with the breakpoint table (see SoftwareBreakpoints): with `s`, the
+   * writes ride in the burst that ends its session (the resume); without, they are sent now.
+   */
+  async sync(memory: GuestMemory, s?: TrapSession): Promise<void> {
+    const writes = this.software.pending(this.#lifted);
+    if (s && !s.finished) for (const w of writes) s.defer(memory.writeRaw(w.pa, w.bytes));
+    else await Promise.all(writes.map((w) => memory.writeRaw(w.pa, w.bytes)));
   }
 
   async insertHardware(s: TrapSession, va: bigint, symbols: SessionSymbols): Promise<BreakpointInfo> {
@@ -138,7 +147,8 @@ export class SessionBreakpoints {
   async removeAll(stopped: (cpu: number | undefined) => Promise<TrapSession>, memory: GuestMemory, preStart: boolean): Promise<void> {
     const sw = this.software.all.map((b) => b.va);
     if (sw.length > 0 && !preStart) await stopped(undefined);
-    for (const va of sw) await this.removeSoftware(va, memory);
+    for (const va of sw) this.software.delete(va);
+    await this.sync(memory);
     if (this.#hardware.size === 0 && this.#watch.length === 0) return;
     const s = await stopped(undefined);
     for (const va of [...this.#hardware.keys()]) await this.removeHardware(s, va);
@@ -157,37 +167,30 @@ export class SessionBreakpoints {
 
   /**
    * Resuming from a software breakpoint: its instruction goes back for one host step (§9.11),
-   * then the BRK again. Returns the step's stop or exit if it had one, else undefined.
+   * written in the step's own burst; the BRK returns with the next resume. Returns the step's
+   * stop or exit if it had one, else undefined.
    */
   async stepOffSoftware(s: TrapSession, memory: GuestMemory): Promise<TrapResult | undefined> {
-    const bp = this.software.at(s.ctx.elr);
-    if (!bp || this.#lifted.has(bp.va)) return undefined;
-    await memory.writeRaw(bp.pa, bp.original);
-    this.#lifted.add(bp.va);
-    let result: TrapResult | undefined;
+    if (!this.liftForStep(s)) return undefined;
+    await this.sync(memory, s);
     try {
-      result = await s.step();
+      return await s.step();
     } finally {
-      await this.restoreLifted(memory);
+      this.restoreLifted();
     }
-    return result;
   }
 
-  /** Before a host step from a software breakpoint: the guest's instruction goes back until the next stop. */
-  async liftForStep(s: TrapSession, memory: GuestMemory): Promise<void> {
+  /** Before a host step from a software breakpoint: the guest's instruction is what runs (written by the next sync). */
+  liftForStep(s: TrapSession): boolean {
     const bp = this.software.at(s.ctx.elr);
-    if (!bp || this.#lifted.has(bp.va)) return;
-    await memory.writeRaw(bp.pa, bp.original);
+    if (!bp || this.#lifted.has(bp.va)) return false;
     this.#lifted.add(bp.va);
+    return true;
   }
 
-  /** At the next stop: every lifted breakpoint gets its BRK back. */
-  async restoreLifted(memory: GuestMemory): Promise<void> {
-    for (const va of [...this.#lifted]) {
-      this.#lifted.delete(va);
-      const bp = this.software.at(va);
-      if (bp) await memory.writeRaw(bp.pa, SoftwareBreakpoints.brkBytes);
-    }
+  /** At the next stop: every lifted breakpoint wants its BRK back (written at the next resume). */
+  restoreLifted(): void {
+    this.#lifted.clear();
   }
 
   #cpus(s: TrapSession): readonly number[] | undefined {

@@ -77,12 +77,21 @@ export class DebugSession {
       (stop) => void this.events.push({ kind: 'stopped', ...stop }),
     );
     this.#bps = new SessionBreakpoints(hv, options.debugRegisters ?? 'all-cpus', (s) => this.#flush(s));
-    this.#memory = new GuestMemory(hv.proxy, this.#bps.software);
+    this.#memory = new GuestMemory(hv.proxy, this.#bps.software, () => {
+      const layout = hv.guest?.layout;
+      return layout && { base: layout.ramBase, end: layout.ramEnd };
+    });
     this.#run = new RunControl(hv, this.#gate, this.events, {
       whileRunning: options.whileRunning ?? 'fail',
       timeoutMs: this.#timeout,
       flush: (s) => this.#flush(s),
-      resumed: () => (this.#regs.clear(), this.#tlb.clear()),
+      resumed: (s, action) => {
+        this.#regs.clear();
+        this.#tlb.clear();
+        this.#memory.invalidate();
+        // Breakpoints inserted or removed during the stop reach memory in the resume burst.
+        if (action !== 'exit-guest') this.#syncBreakpoints(s);
+      },
     });
     this.#previousHandler = hv.loop.setStopHandler(this.#gate.handler);
     this.#subs.push(
@@ -168,6 +177,7 @@ export class DebugSession {
         const info = classifyStop({ ...over.stop, cpu: s.cpu, pc: s.ctx.elr }, this.#bps.watchpoints);
         this.#regs.clear();
         this.#tlb.clear();
+        this.#memory.invalidate();
         this.#run.stopped(info);
         return void this.#gate.report(info);
       }
@@ -185,7 +195,7 @@ export class DebugSession {
     return this.#gate.exclusive(async () => {
       const s = await this.#stopped(cpu);
       await this.#flush(s);
-      await this.#bps.liftForStep(s, this.#memory);
+      this.#bps.liftForStep(s);
       const next = this.#gate.nextStop(timeoutMs, `stepping cpu${s.cpu}`);
       next.catch(() => undefined);
       this.#run.resume(s, 'step');
@@ -250,7 +260,14 @@ export class DebugSession {
     for (const s of this.#subs.splice(0)) s.dispose();
     this.#hv.loop.setStopHandler(this.#previousHandler);
     this.#gate.failWaiters(new SessionError(SessionErrorCode.NOT_RUNNING, 'the debug session was closed'));
-    if (this.#gate.trap) this.#gate.release('continue');
+    if (this.#gate.trap) {
+      this.#syncBreakpoints(this.#gate.trap);
+      this.#gate.release('continue');
+    }
+  }
+
+  #syncBreakpoints(s: TrapSession): void {
+    this.#bps.sync(this.#memory, s).catch((err: unknown) => this.events.push({ kind: 'log', level: 'error', message: `writing software breakpoints: ${(err as Error)?.message ?? String(err)}` }));
   }
 
   // ---- registers ----
@@ -304,7 +321,7 @@ export class DebugSession {
   /** Software: unlimited, also before start. Hardware: one of 5 DBGBCR slots on every CPU (§9.11). */
   insertBreakpoint(address: bigint, kind: BreakpointKind = 'software'): Promise<BreakpointInfo> {
     return this.#gate.exclusive(async () => {
-      if (kind === 'software') return this.#bps.insertSoftware(address, await this.#translator(undefined), this.#memory, this.symbols);
+      if (kind === 'software') return this.#bps.insertSoftware(address, await this.#translator(undefined), this.#memory, this.symbols, !this.#gate.trap);
       return this.#bps.insertHardware(await this.#stopped(undefined), address, this.symbols);
     });
   }
@@ -314,7 +331,7 @@ export class DebugSession {
       const which = kind ?? this.#bps.kindAt(address);
       if (which === 'software') {
         await this.#memoryReady();
-        return this.#bps.removeSoftware(address, this.#memory);
+        return this.#bps.removeSoftware(address, this.#memory, !this.#gate.trap);
       }
       return this.#bps.removeHardware(await this.#stopped(undefined), address);
     });
@@ -354,7 +371,8 @@ export class DebugSession {
   async #decide(stop: StopEvent, s: TrapSession): Promise<StopInfo> {
     this.#regs.clear();
     this.#tlb.clear();
-    await this.#bps.restoreLifted(this.#memory).catch((err: unknown) => this.events.push({ kind: 'log', level: 'error', message: `re-inserting software breakpoints after a step: ${(err as Error)?.message ?? String(err)}` }));
+    this.#memory.invalidate();
+    this.#bps.restoreLifted();
     const info = classifyStop({ ...stop, cpu: s.cpu }, this.#bps.watchpoints);
     this.#run.stopped(info);
     return info;

@@ -36,6 +36,7 @@ test('a software breakpoint is hidden from every read that covers any of its byt
 test('a write over a software breakpoint updates the saved instruction and keeps the BRK', (t) => {
   const bps = new SoftwareBreakpoints();
   bps.add(0x1000n, 0x8000n, Uint8Array.of(1, 2, 3, 4));
+  bps.pending(new Set()); // the resume that wrote the BRK
   const data = Uint8Array.of(0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5); // covers 0x7ffe..0x8003
   const stored = bps.keep(0x7ffen, data);
   t.deepEqual([...stored.slice(0, 2)], [0xa0, 0xa1], 'bytes before the patch written as given');
@@ -45,6 +46,37 @@ test('a write over a software breakpoint updates the saved instruction and keeps
   // A partial write over the last two bytes.
   bps.keep(0x8002n, Uint8Array.of(0xee, 0xff, 0x00));
   t.deepEqual([...bps.at(0x1000n)!.original], [0xa2, 0xa3, 0xee, 0xff]);
+});
+
+test('memory follows the breakpoint table at each resume: inserts and removals that cancel out write nothing', (t) => {
+  const bps = new SoftwareBreakpoints();
+  const brk = [...SoftwareBreakpoints.brkBytes];
+  const writes = (lifted: bigint[] = []) => bps.pending(new Set(lifted)).map((w) => [w.pa, [...w.bytes]]);
+  bps.add(0x1000n, 0x8000n, Uint8Array.of(1, 2, 3, 4));
+  t.deepEqual(writes(), [[0x8000n, brk]], 'a new breakpoint: its BRK at the resume');
+  t.deepEqual(writes(), [], 'then nothing');
+  // gdb's stepi: remove at the stop, insert again before the resume.
+  bps.delete(0x1000n);
+  bps.add(0x1000n, 0x8000n, Uint8Array.of(1, 2, 3, 4));
+  t.deepEqual(writes(), [], 'removed and inserted again during one stop: no write');
+  // A removed breakpoint whose BRK is still in memory reads as the guest's bytes until then.
+  bps.delete(0x1000n);
+  const view = Uint8Array.of(9, 9, ...brk, 9, 9);
+  bps.hide(0x7ffen, view);
+  t.deepEqual([...view], [9, 9, 1, 2, 3, 4, 9, 9]);
+  // A write over it changes what goes back, and does not put a BRK there.
+  const stored = bps.keep(0x8002n, Uint8Array.of(0xee, 0xff));
+  t.deepEqual([...stored], [0xee, 0xff]);
+  t.deepEqual(writes(), [[0x8000n, [1, 2, 0xee, 0xff]]], 'the guest\'s bytes go back at the resume');
+  // Inserted and removed during one stop: never written.
+  bps.add(0x2000n, 0x9000n, Uint8Array.of(5, 6, 7, 8));
+  bps.delete(0x2000n);
+  t.deepEqual(writes(), []);
+  // A lifted one (a host step from it) gets its instruction back, then its BRK.
+  bps.add(0x2000n, 0x9000n, Uint8Array.of(5, 6, 7, 8));
+  t.deepEqual(writes(), [[0x9000n, brk]]);
+  t.deepEqual(writes([0x2000n]), [[0x9000n, [5, 6, 7, 8]]]);
+  t.deepEqual(writes(), [[0x9000n, brk]]);
 });
 
 test('software breakpoints: alignment, duplicates, removal remembered for late reports', (t) => {
