@@ -46,8 +46,8 @@ export interface RamRange {
 }
 
 export class GuestMemory {
-  /** Chunk base → the raw bytes there (our BRKs included; hidden on the way out). */
-  readonly #chunks = new Map<bigint, Uint8Array>();
+  /** Chunk base → the raw bytes there, read or being read (our BRKs included; hidden on the way out). */
+  readonly #chunks = new Map<bigint, Promise<Uint8Array>>();
   #filledAt = 0;
 
   constructor(
@@ -60,6 +60,11 @@ export class GuestMemory {
   /** Forgets cached reads (the guest ran, or may have). */
   invalidate(): void {
     this.#chunks.clear();
+  }
+
+  /** Whether `va` could be its own PA in RAM (MMU off, or an identity map): worth a speculative read or walk. */
+  mayBeIdentity(va: bigint): boolean {
+    return this.#cacheable(va, 1);
   }
 
   async readPhysical(pa: bigint, length: number): Promise<Uint8Array> {
@@ -75,21 +80,29 @@ export class GuestMemory {
     return ram !== undefined && length <= MAX_CACHED_READ && pa >= ram.base && pa + BigInt(length) <= ram.end;
   }
 
-  /** The bytes at [pa, pa + length) from cached chunks; the missing ones are read in one round trip. */
-  async #readChunks(pa: bigint, length: number): Promise<Uint8Array> {
+  /** The chunks covering [pa, pa + length), read (all missing ones together, one round trip) or cached. */
+  #chunksFor(pa: bigint, length: number): Array<{ base: bigint; bytes: Promise<Uint8Array> }> {
     if (this.#chunks.size > 0 && performance.now() - this.#filledAt > READ_CACHE_MS) this.#chunks.clear();
-    const end = pa + BigInt(length);
-    const bases: bigint[] = [];
-    for (let b = pa & ~(CHUNK - 1n); b < end; b += CHUNK) bases.push(b);
-    const missing = bases.filter((b) => !this.#chunks.has(b));
-    if (missing.length > 0) {
-      const t = this.proxy.transport;
-      const got = await this.#raw(() => Promise.all(missing.map((b) => t.memRead(b, Number(CHUNK)))), pa, length, 'read');
-      if (this.#chunks.size === 0) this.#filledAt = performance.now();
-      missing.forEach((b, i) => this.#chunks.set(b, got[i]!));
+    if (this.#chunks.size === 0) this.#filledAt = performance.now();
+    const out: Array<{ base: bigint; bytes: Promise<Uint8Array> }> = [];
+    for (let base = pa & ~(CHUNK - 1n); base < pa + BigInt(length); base += CHUNK) {
+      let bytes = this.#chunks.get(base);
+      if (!bytes) {
+        const read = this.proxy.transport.memRead(base, Number(CHUNK));
+        bytes = read;
+        this.#chunks.set(base, read);
+        read.catch(() => this.#chunks.get(base) === read && this.#chunks.delete(base)); // not cached when it fails
+      }
+      out.push({ base, bytes });
     }
+    return out;
+  }
+
+  async #readChunks(pa: bigint, length: number): Promise<Uint8Array> {
+    const chunks = this.#chunksFor(pa, length);
+    const got = await this.#raw(() => Promise.all(chunks.map((c) => c.bytes)), pa, length, 'read');
     const out = new Uint8Array(length);
-    for (const b of bases) copyOverlap(this.#chunks.get(b)!, b, out, pa);
+    chunks.forEach((c, i) => copyOverlap(got[i]!, c.base, out, pa));
     return out;
   }
 
@@ -113,10 +126,12 @@ export class GuestMemory {
       await this.#raw(() => Promise.all([w, c, i]), pa, data.length, 'write');
       ok = true;
     } finally {
-      // Cached chunks take the new bytes; after a failure what is there is unknown: drop them.
+      // Cached chunks take the new bytes (once a read in flight has come back: it was on the wire
+      // before the write); after a failure what is there is unknown: drop them.
+      const written = data.slice();
       for (let b = pa & ~(CHUNK - 1n); b < pa + BigInt(data.length); b += CHUNK) {
         const chunk = this.#chunks.get(b);
-        if (chunk && ok) copyOverlap(data, pa, chunk, b);
+        if (chunk && ok) this.#chunks.set(b, chunk.then((bytes) => (copyOverlap(written, pa, bytes, b), bytes)));
         else this.#chunks.delete(b);
       }
     }
@@ -128,6 +143,9 @@ export class GuestMemory {
     const out = new Uint8Array(length);
     let done = 0;
     for (const piece of pages(va, length)) {
+      // Read RAM at PA = VA along with the translation: right for an MMU-off guest (one round
+      // trip saved), and a harmless cached read of RAM otherwise.
+      if (this.#cacheable(piece.va, piece.length)) for (const c of this.#chunksFor(piece.va, piece.length)) c.bytes.catch(() => undefined);
       let pa: bigint;
       try {
         pa = await translate(piece.va, false);
@@ -229,13 +247,17 @@ function checkLength(length: number): void {
  * The stopped CPU's translation (§10.3): stage 1 by P_HV_TRANSLATE (EL of the CPU's SPSR), stage 2
  * by P_HV_PT_WALK, cached per page for the stop. `valid` says the CPU still has the session.
  */
-export function cpuTranslator(proxy: M1n1Proxy, tlb: TranslationCache, cpu: number, valid: () => boolean): Translator {
+export function cpuTranslator(proxy: M1n1Proxy, tlb: TranslationCache, cpu: number, valid: () => boolean, mayBeIdentity: (va: bigint) => boolean = () => false): Translator {
   return (va, write) => {
     if (!valid()) throw new SessionError(SessionErrorCode.RUNNING, `cpu${cpu} resumed during the access`);
     return tlb.lookup(cpu, va, write, async (page) => {
+      // An MMU-off guest has IPA = VA: the stage-2 walk of `page` goes with the translation, so
+      // a right guess saves a round trip and a wrong one costs a request.
+      const guess = mayBeIdentity(page) ? proxy.hvPtWalk(page) : undefined;
+      guess?.catch(() => undefined);
       const ipa = await proxy.hvTranslate(page, true, write);
       if (ipa === 0n) throw new SessionError(SessionErrorCode.MEMORY_FAULT, `${hex(page)} has no stage-1 translation on cpu${cpu}${write ? ' for a write' : ''}`, { hint: 'the guest has not mapped it (or not writable)' });
-      return paFromWalk(await proxy.hvPtWalk(ipa), ipa, page);
+      return paFromWalk(await (guess !== undefined && ipa === page ? guess : proxy.hvPtWalk(ipa)), ipa, page);
     });
   };
 }

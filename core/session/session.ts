@@ -405,7 +405,7 @@ export class DebugSession {
       return async (va) => imageAddress(this.#hv, va);
     }
     const s = await this.#stopped(cpu);
-    return cpuTranslator(this.#hv.proxy, this.#tlb, s.cpu, () => this.#gate.trap === s && s.cpu === (cpu ?? s.cpu));
+    return cpuTranslator(this.#hv.proxy, this.#tlb, s.cpu, () => this.#gate.trap === s && s.cpu === (cpu ?? s.cpu), (va) => this.#memory.mayBeIdentity(va));
   }
 
   async #memoryReady(): Promise<void> {
