@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { ElfFile } from '../../core/formats/elf/index.ts';
 import { interactiveHvdbg, REPO_ROOT, transcript } from './helpers.ts';
-import { FAULT_CODE, SPIN_LOAD, spinElfFile } from './spin-elf.ts';
+import { FAULT_CODE, SPIN_LOAD, spinElfFile } from '../helpers/tiny-elf.ts';
 
 const DEMO = 'examples/guest/build/demo.elf';
 const elf = ElfFile.parse(readFileSync(new URL(DEMO, `file://${REPO_ROOT}`)));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { hvdbg, transcript } from './helpers.ts';
-import { spinElf } from './spin-elf.ts';
+import { spinElf } from '../helpers/tiny-elf.ts';
 
 const DEMO = 'examples/guest/build/demo.elf';
 

@@ -6,8 +6,7 @@
 // counter show no event lost or handled twice. A syntax error keeps the old version running with a
 // report; a handler that throws is reported with its plugin and event while the guest runs on.
 //
-// The guest is an ELF built here from the ELF64 layout (one PT_LOAD at the demo guest's load
-// address, examples/guest/README.md "Contract with the host") holding A64 code encoded by hand:
+// The guest is a tiny ELF (test/helpers/tiny-elf.ts) holding A64 code encoded by hand:
 //   x0 = pin 20's register; w1 = 0
 //   loop: w3 = w1 << 24; str w3, [x0]; w1 += 1; x2 = DELAY; 1: subs x2, x2, #1; b.ne 1b; b loop
 // The counter sits in bits [31:24], which no pin field uses (apple-devices §3.2): MODE stays 0
@@ -21,8 +20,8 @@ import type { TraceOutputEvent } from '../../core/plugin/backend.ts';
 import { PluginHost, type LifecycleEvent } from '../../core/plugin/host.ts';
 import { HvTraceBackend } from '../../core/hv/trace-backend.ts';
 import { hvRig } from '../core-hv/helpers.ts';
+import { spinElf } from '../helpers/tiny-elf.ts';
 
-const LOAD = 0x8_1000_0000n;
 const DELAY = 200;
 
 const movz = (rd: number, imm: number, hw: number, x = true): number => ((x ? 0xd2800000 : 0x52800000) | (hw << 21) | (imm << 5) | rd) >>> 0;
@@ -44,33 +43,6 @@ function loopCode(addr: bigint): number[] {
     0x54ffffe1, // b.ne -4
     0x17fffffa, // b loop (-6 instructions)
   ];
-}
-
-/** ELF64 LE AArch64 executable with one PT_LOAD (R X) of `code` at LOAD, no sections. */
-function loopElf(code: number[]): Uint8Array {
-  const CODE = 0x4000; // p_offset ≡ p_vaddr mod p_align (16 KiB)
-  const buf = new Uint8Array(CODE + 4 * code.length);
-  const v = new DataView(buf.buffer);
-  buf.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0); // \x7fELF, 64-bit, LE, version 1
-  v.setUint16(16, 2, true); // ET_EXEC
-  v.setUint16(18, 183, true); // EM_AARCH64
-  v.setUint32(20, 1, true);
-  v.setBigUint64(24, LOAD, true); // e_entry
-  v.setBigUint64(32, 64n, true); // e_phoff
-  v.setUint16(52, 64, true); // e_ehsize
-  v.setUint16(54, 56, true); // e_phentsize
-  v.setUint16(56, 1, true); // e_phnum
-  v.setUint16(58, 64, true); // e_shentsize
-  v.setUint32(64, 1, true); // PT_LOAD
-  v.setUint32(68, 5, true); // R X
-  v.setBigUint64(72, BigInt(CODE), true);
-  v.setBigUint64(80, LOAD, true);
-  v.setBigUint64(88, LOAD, true);
-  v.setBigUint64(96, BigInt(4 * code.length), true);
-  v.setBigUint64(104, BigInt(4 * code.length), true);
-  v.setBigUint64(112, 0x4000n, true);
-  code.forEach((w, i) => v.setUint32(CODE + 4 * i, w, true));
-  return buf;
 }
 
 /** The user plugin's source: `tag` names the version; `throwOnce` makes its first event throw. */
@@ -110,7 +82,7 @@ test.serial('a user plugin edited while the guest runs: new output from the next
   t.is(loaded.file, file, 'found by name in the --plugin-dir');
 
   const pin20 = adtRegPhys(findNode(backend.adt, '/arm-io/gpio')!, 0).addr + 4n * 20n;
-  await hv.loadGuest(loopElf(loopCode(pin20)), { name: 'loop.elf' });
+  await hv.loadGuest(spinElf(loopCode(pin20)), { name: 'loop.elf' });
   await backend.sync();
   // The guest never powers off: the test interrupts it at the end and leaves the hypervisor.
   hv.loop.setStopHandler(async (stop) => (stop.reason === 'vtimer' ? 'continue' : 'exit-guest'));

@@ -1,8 +1,8 @@
-// A guest that never powers off, for the tests of --timeout, stop and quit: a tiny ELF built
-// byte by byte from the ELF64 layout — one PT_LOAD at the demo guest's load address
-// (0x8_1000_0000, examples/guest/README.md "Contract with the host") holding `spin: nop; b spin`,
-// and a symbol table naming `spin` (size 8), so reports can name where a CPU was. The same
-// layout with other code (two instructions) makes a guest that faults at once.
+// Tiny guests built byte by byte from the ELF64 layout: one PT_LOAD at the demo guest's load
+// address (0x8_1000_0000, examples/guest/README.md "Contract with the host") holding the given
+// instructions, and a symbol table naming them `spin`, so reports can name where a CPU was. By
+// default `spin: nop; b spin`, a guest that never powers off (the tests of --timeout, stop and
+// quit); FAULT_CODE makes one that faults at once.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +16,10 @@ const SPIN_CODE = [0xd503201f, 0x17ffffff] as const;
 export const FAULT_CODE = [0xd2800000, 0xf9400001] as const;
 
 /** ELF64 LE AArch64 executable: PT_LOAD [code] at LOAD, sections .text .symtab .strtab .shstrtab. */
-export function spinElf(code: readonly [number, number] = SPIN_CODE): Uint8Array {
+export function spinElf(code: readonly number[] = SPIN_CODE): Uint8Array {
   const CODE = 0x4000; // p_offset ≡ p_vaddr mod p_align (16 KiB)
-  const SYMTAB = CODE + 8;
+  const SIZE = 4 * code.length;
+  const SYMTAB = CODE + ((SIZE + 7) & ~7);
   const STRTAB = SYMTAB + 48;
   const strtab = '\0spin\0';
   const SHSTR = STRTAB + 8;
@@ -45,16 +46,16 @@ export function spinElf(code: readonly [number, number] = SPIN_CODE): Uint8Array
   v.setBigUint64(72, BigInt(CODE), true);
   v.setBigUint64(80, LOAD, true);
   v.setBigUint64(88, LOAD, true);
-  v.setBigUint64(96, 8n, true);
-  v.setBigUint64(104, 8n, true);
+  v.setBigUint64(96, BigInt(SIZE), true);
+  v.setBigUint64(104, BigInt(SIZE), true);
   v.setBigUint64(112, 0x4000n, true);
   code.forEach((w, i) => v.setUint32(CODE + 4 * i, w, true));
-  // symbol 1: spin, STB_GLOBAL|STT_FUNC, section 1, value LOAD, size 8
+  // symbol 1: spin, STB_GLOBAL|STT_FUNC, section 1, value LOAD, size SIZE
   v.setUint32(SYMTAB + 24, 1, true);
   buf[SYMTAB + 24 + 4] = 0x12;
   v.setUint16(SYMTAB + 24 + 6, 1, true);
   v.setBigUint64(SYMTAB + 24 + 8, LOAD, true);
-  v.setBigUint64(SYMTAB + 24 + 16, 8n, true);
+  v.setBigUint64(SYMTAB + 24 + 16, BigInt(SIZE), true);
   buf.set(new TextEncoder().encode(strtab), STRTAB);
   buf.set(new TextEncoder().encode(shstr), SHSTR);
   const sh = (i: number, name: number, type: number, flags: bigint, addr: bigint, off: number, size: number, link = 0, info = 0, align = 1n, entsize = 0n): void => {
@@ -70,7 +71,7 @@ export function spinElf(code: readonly [number, number] = SPIN_CODE): Uint8Array
     v.setBigUint64(o + 48, align, true);
     v.setBigUint64(o + 56, entsize, true);
   };
-  sh(1, 1, 1, 6n, LOAD, CODE, 8, 0, 0, 4n); // .text PROGBITS ALLOC|EXEC
+  sh(1, 1, 1, 6n, LOAD, CODE, SIZE, 0, 0, 4n); // .text PROGBITS ALLOC|EXEC
   sh(2, 7, 2, 0n, 0n, SYMTAB, 48, 3, 1, 8n, 24n); // .symtab → .strtab, first global 1
   sh(3, 15, 3, 0n, 0n, STRTAB, strtab.length); // .strtab
   sh(4, 23, 3, 0n, 0n, SHSTR, shstr.length); // .shstrtab
@@ -78,7 +79,7 @@ export function spinElf(code: readonly [number, number] = SPIN_CODE): Uint8Array
 }
 
 /** spinElf(code) in a fresh temporary file; its path. */
-export function spinElfFile(code: readonly [number, number] = SPIN_CODE): string {
+export function spinElfFile(code: readonly number[] = SPIN_CODE): string {
   const path = join(mkdtempSync(join(tmpdir(), 'hvdbg-spin-')), 'spin.elf');
   writeFileSync(path, spinElf(code));
   return path;
