@@ -75,14 +75,26 @@ export class GuestMemory {
     return bytes;
   }
 
+  /** The bytes at [pa, pa + length) if every chunk of them is cached (no request), else undefined. */
+  async cached(pa: bigint, length: number): Promise<Uint8Array | undefined> {
+    if (!this.#cacheable(pa, length)) return undefined;
+    this.#expire();
+    for (let b = pa & ~(CHUNK - 1n); b < pa + BigInt(length); b += CHUNK) if (!this.#chunks.has(b)) return undefined;
+    return this.readPhysical(pa, length).catch(() => undefined);
+  }
+
   #cacheable(pa: bigint, length: number): boolean {
     const ram = this.ram();
     return ram !== undefined && length <= MAX_CACHED_READ && pa >= ram.base && pa + BigInt(length) <= ram.end;
   }
 
+  #expire(): void {
+    if (this.#chunks.size > 0 && performance.now() - this.#filledAt > READ_CACHE_MS) this.#chunks.clear();
+  }
+
   /** The chunks covering [pa, pa + length), read (all missing ones together, one round trip) or cached. */
   #chunksFor(pa: bigint, length: number): Array<{ base: bigint; bytes: Promise<Uint8Array> }> {
-    if (this.#chunks.size > 0 && performance.now() - this.#filledAt > READ_CACHE_MS) this.#chunks.clear();
+    this.#expire();
     if (this.#chunks.size === 0) this.#filledAt = performance.now();
     const out: Array<{ base: bigint; bytes: Promise<Uint8Array> }> = [];
     for (let base = pa & ~(CHUNK - 1n); base < pa + BigInt(length); base += CHUNK) {
@@ -230,6 +242,12 @@ export class TranslationCache {
       this.#pages.set(key, base);
     }
     return base | (va & PAGE_MASK);
+  }
+
+  /** The cached PA of `va` (a read translation), or undefined. */
+  peek(cpu: number, va: bigint): bigint | undefined {
+    const base = this.#pages.get(`${cpu}:r:${va & ~PAGE_MASK}`);
+    return base === undefined ? undefined : base | (va & PAGE_MASK);
   }
 
   clear(): void {

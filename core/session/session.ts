@@ -20,6 +20,7 @@ import { cpuRunState, describeCpus, type CpuDescriptor, type CpuRunState, type R
 import { SessionError, SessionErrorCode } from './errors.ts';
 import { EventLog, type EventLogOptions, type SessionEvent, type StopInfo } from './event-log.ts';
 import { cpuTranslator, GuestMemory, TranslationCache, type Translator } from './memory.ts';
+import { leavesMemoryAlone } from './memory-effects.ts';
 import { RegisterFile, type SimdIo } from './registers.ts';
 import { RunControl } from './run-control.ts';
 import { StopGate } from './stop-gate.ts';
@@ -63,6 +64,8 @@ export class DebugSession {
   readonly #subs: Disposable[] = [];
   readonly #previousHandler: StopHandler;
   readonly #run: RunControl;
+  /** The step under way runs an instruction that writes no memory: keep this stop's reads. */
+  #stepKeepsMemory = false;
 
   private constructor(hv: Hypervisor, options: DebugSessionOptions) {
     this.#hv = hv;
@@ -87,8 +90,8 @@ export class DebugSession {
       flush: (s) => this.#flush(s),
       resumed: (s, action) => {
         this.#regs.clear();
-        this.#tlb.clear();
-        this.#memory.invalidate();
+        if (action !== 'step') this.#stepKeepsMemory = false;
+        if (!this.#stepKeepsMemory) this.#forgetMemory();
         // Breakpoints inserted or removed during the stop reach memory in the resume burst.
         if (action !== 'exit-guest') this.#syncBreakpoints(s);
       },
@@ -176,8 +179,7 @@ export class DebugSession {
         // The instruction under the breakpoint stopped by itself (a watchpoint, a fault): report that.
         const info = classifyStop({ ...over.stop, cpu: s.cpu, pc: s.ctx.elr }, this.#bps.watchpoints);
         this.#regs.clear();
-        this.#tlb.clear();
-        this.#memory.invalidate();
+        this.#forgetMemory();
         this.#run.stopped(info);
         return void this.#gate.report(info);
       }
@@ -196,6 +198,7 @@ export class DebugSession {
       const s = await this.#stopped(cpu);
       await this.#flush(s);
       this.#bps.liftForStep(s);
+      this.#stepKeepsMemory = await this.#stepLeavesMemoryAlone(s);
       const next = this.#gate.nextStop(timeoutMs, `stepping cpu${s.cpu}`);
       next.catch(() => undefined);
       this.#run.resume(s, 'step');
@@ -264,6 +267,23 @@ export class DebugSession {
       this.#syncBreakpoints(this.#gate.trap);
       this.#gate.release('continue');
     }
+  }
+
+  /** Translations and memory read during a stop are stale once the guest ran. */
+  #forgetMemory(): void {
+    this.#tlb.clear();
+    this.#memory.invalidate();
+  }
+
+  /**
+   * Whether the instruction a step of `s` runs leaves memory and translation alone (see
+   * memory-effects.ts): then the reads of this stop stay valid after it — gdb re-reads the code
+   * after every stepi. Decided from cached bytes only: finding out must not cost a round trip.
+   */
+  async #stepLeavesMemoryAlone(s: TrapSession): Promise<boolean> {
+    const pa = this.#tlb.peek(s.cpu, s.ctx.elr);
+    const bytes = pa === undefined ? undefined : await this.#memory.cached(pa, 4);
+    return bytes !== undefined && leavesMemoryAlone(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true));
   }
 
   #syncBreakpoints(s: TrapSession): void {
@@ -370,8 +390,8 @@ export class DebugSession {
 
   async #decide(stop: StopEvent, s: TrapSession): Promise<StopInfo> {
     this.#regs.clear();
-    this.#tlb.clear();
-    this.#memory.invalidate();
+    if (!this.#stepKeepsMemory) this.#forgetMemory();
+    this.#stepKeepsMemory = false;
     this.#bps.restoreLifted();
     const info = classifyStop({ ...stop, cpu: s.cpu }, this.#bps.watchpoints);
     this.#run.stopped(info);

@@ -1,11 +1,13 @@
 // What a stop costs in m1n1 round trips, as gdb uses it: after each stop it reads the same few
 // words at the PC and the frame several times, and removes then re-inserts every breakpoint
 // around each resume. Reads of guest RAM are served from a per-stop cache (one round trip per
-// chunk), and software breakpoints reach memory in the burst that resumes the guest — so the
-// churn costs nothing — while the guest still stops where it should and sees every write.
+// chunk) that a step of an instruction writing no memory keeps, and software breakpoints reach
+// memory in the burst that resumes the guest — so the churn costs nothing — while the guest
+// still stops where it should and the debugger reads what the guest wrote.
 // Over a real pty to the virtual M1, with the demo guest.
 import { readFileSync } from 'node:fs';
 import test from 'ava';
+import { disassemble } from '../../core/arch/a64/disassembler.ts';
 import { ElfFile } from '../../core/formats/elf/index.ts';
 import { SW_BREAK_WORD } from '../../core/session/index.ts';
 import { DEMO_GUEST, demoSession, le32, u32le, u64le } from './helpers.ts';
@@ -34,6 +36,31 @@ test('pty: reads during a stop come from one chunk read; breakpoint churn costs 
   t.deepEqual(await session.readMemory(undefined, countUp, 4), elf.read(countUp, 4));
   t.is(rt() - before, 0, 'reads inside the chunk cost no round trip');
   t.is(u32le(await hv.proxy.transport.memRead(countUp, 4)), SW_BREAK_WORD, 'while the BRK is in memory');
+
+  // stepi as gdb does it: step, then read the code at the new PC. A step of an instruction that
+  // writes no memory keeps what was read; one that stores (demo_counter++) does not, and the
+  // guest's value is what the debugger reads after it.
+  const counterVa = sym('demo_counter');
+  const mnemonicAt = (pc: bigint) => disassemble(elf.read(pc, 4), pc)[0]!.text.split(/\s/)[0]!;
+  const kept: string[] = [];
+  let stores = 0;
+  for (let i = 0; i < 12; i++) {
+    const pc = (await session.readRegisters(undefined, ['pc']))[0]!;
+    await session.readMemory(undefined, pc, 8);
+    const { pc: next } = await session.step();
+    before = rt();
+    await session.readMemory(undefined, next, 8);
+    const cost = rt() - before;
+    const mnemonic = mnemonicAt(pc);
+    if (['mov', 'b', 'adrp', 'add', 'cmp', 'b.lo'].includes(mnemonic)) {
+      t.is(cost, 0, `after a step of ${mnemonic} at ${pc.toString(16)} the code read before is still good`);
+      kept.push(mnemonic);
+    }
+    const seen = u64le(await session.readMemory(undefined, counterVa, 8));
+    t.is(seen, u64le(await hv.proxy.transport.memRead(counterVa, 8)), `demo_counter as the guest has it after ${mnemonic}`);
+    if (mnemonic === 'str') stores++;
+  }
+  t.true(stores >= 1 && kept.length >= 6, `stepped over ${stores} store(s) and ${kept.length} instructions that keep memory`);
 
   // gdb's churn around a resume: remove and insert again; a new one inserted and removed.
   before = rt();
