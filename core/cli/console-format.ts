@@ -14,7 +14,7 @@ export function symbolTag(symbols: SessionSymbols, address: bigint): string {
   return i.symbol === undefined ? '' : `<${i.symbol}>`;
 }
 
-/** `0x8100039c0 <visit_leaf+0> src/debug-demo.c:42`, leaving out what is not known. */
+/** `0x810003b54 <visit_leaf+0> src/debug-demo.c:42`, leaving out what is not known. */
 export function describeCode(symbols: SessionSymbols, address: bigint): string {
   const loc = symbols.lookup(address).location;
   return [hex(address), symbolTag(symbols, address), loc ? `${loc.file}:${loc.line}` : ''].filter((s) => s !== '').join(' ');

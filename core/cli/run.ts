@@ -69,7 +69,7 @@ Commands on stdin (replies and stop lines on stderr; 'help' lists them all):
   dis [ADDR] [N] | break ADDR [hw] | watch ADDR [LEN] [r|w|rw] | delete [N|all] | info | quit (q)
   tracers: plugins | load NAME | unload NAME | reload NAME | verbosity NAME [N]
 ADDR is 0x… hex, decimal, symbol[+off] or $register[+off]. A stop prints one line:
-  stopped: cpu0 breakpoint at 0x8100039c0 <visit_leaf+0> src/debug-demo.c:42
+  stopped: cpu0 breakpoint at 0x810003b54 <visit_leaf+0> src/debug-demo.c:42
 When stdin ends the guest runs on; if it is (or later gets) stopped with no gdb to resume it,
 it is ended as by quit.
 

@@ -97,7 +97,7 @@ export class Hypervisor {
       log: (line) => this.#logs.emit(line),
     };
     this.loop = new ExceptionLoop(this.host, this.mmio, counter);
-    registerDemoHypercalls(this.loop.hypercalls, (text) => this.#console.emit(text, 'hypercall'));
+    registerDemoHypercalls(this.loop.hypercalls, (text) => this.#console.emit(text, 'hypercall'), () => this.loop.stopRequested || this.#state !== 'running');
     this.#subs.push(
       link.client.onCallback((m) => this.loop.handle(m)),
       link.client.onText((bytes) => this.#console.emit(bytes, 'proxy')),

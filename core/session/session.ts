@@ -29,6 +29,9 @@ import { classifyStop, feedEvents, imageAddress, simdIo } from './wiring.ts';
 
 export type { CpuRunState, RunState } from './cpus.ts';
 
+/** The CPU that ran P_HV_START (m1n1 index 0 in this host). */
+const BOOT_CPU = 0;
+
 export interface CpuStatus extends CpuDescriptor {
   readonly run: CpuRunState;
   /** The CPU has the callback session (registers and memory are read through it). */
@@ -216,6 +219,11 @@ export class DebugSession {
     return this.#gate.exclusive(async () => {
       this.#run.checkLive();
       if (!this.#gate.trap) await this.#run.halt();
+      // EXIT_GUEST ends P_HV_START only on the boot CPU; on a secondary it takes just that CPU
+      // out of the guest (§9.3; m1n1's hv_exit_guest returns to the caller of that CPU's start).
+      if (this.#gate.trap!.cpu !== BOOT_CPU) {
+        await this.#run.on(BOOT_CPU).catch((err: unknown) => this.events.push({ kind: 'log', level: 'warn', message: `ending the guest from cpu${this.#gate.trap?.cpu}: ${(err as Error)?.message ?? String(err)}` }));
+      }
       this.#run.resume(this.#gate.trap!, 'exit-guest');
     });
   }

@@ -177,3 +177,22 @@ test.serial('a guest that faults stops with an exception line, is inspected, and
   t.is(done.code, 1, transcript(done));
   t.regex(done.stderr, /^run: stdin is closed and the guest is stopped on an exception with no gdb to resume it; the guest was stopped\. Where each CPU was:$/m);
 });
+
+test.serial('start: after its demo the guest runs on (demo.stay, a heartbeat a second); stop interrupts it, even inside its sleep hypercall; quit ends it', async (t) => {
+  t.timeout(300_000);
+  const r = interactiveHvdbg(t, ['start', '--quiet']);
+  for (const until = Date.now() + 120_000; !/^demo: demo\.stay: running on/m.test(r.stdout()); ) {
+    if (Date.now() > until) t.fail(`no demo.stay line on stdout\n--- stdout\n${r.stdout()}\n--- stderr\n${r.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  t.notRegex(r.stdout(), /powering off/, 'the guest did not power off');
+  // Most of each second the guest waits in its SLEEP hypercall: the stop must not wait it out.
+  const stop = await r.ask('stop', /^stopped: .*$/m, 30_000);
+  t.regex(stop, /^stopped: cpu0 interrupt at 0x[0-9a-f]+ <\w+\+\d+>/m);
+  t.regex(await r.ask('bt', /^#\d+ .*main.*$/m), /main/, 'the heartbeat loop runs in main');
+  await r.ask('cont', /^continuing$/m);
+  await r.ask('quit', /^quit: ending the guest$/m);
+  const done = await r.exit();
+  t.is(done.code, 3, transcript(done));
+  t.regex(done.stderr, /^run: quit; the guest was stopped\. Where each CPU was:$/m, transcript(done));
+});

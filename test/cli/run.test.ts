@@ -88,9 +88,9 @@ test('run with an unreachable target: exit 1 with a hint', async (t) => {
   t.regex(r.stderr, /hint: /);
 });
 
-test.serial('start: the demo guest on a virtual M1 with the GPIO and AIC tracers, saying where the machine listens', async (t) => {
+test.serial('start --once: the demo guest on a virtual M1 with the GPIO and AIC tracers, saying where the machine listens, to its power-off', async (t) => {
   t.timeout(120_000);
-  const r = await hvdbg(['start', '--quiet'], 90_000);
+  const r = await hvdbg(['start', '--once', '--quiet'], 90_000);
   t.is(r.code, 0, transcript(r));
   t.regex(r.stderr, /^hvdbg start: the virtual M1 listens on \/dev\/pts\/\d+ .*tcp:127\.0\.0\.1:\d+.*guest console \(vuart\) on \/dev\/pts\/\d+$/m, transcript(r));
   t.regex(r.stdout, /^demo: done\r?$/m);

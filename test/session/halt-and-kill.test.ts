@@ -33,3 +33,21 @@ test.serial('pty: a request while running halts the guest first; system and SIMD
   t.regex(exit.why, /stopped on cpu0/);
   await t.throwsAsync(session.step(), { code: SessionErrorCode.EXITED });
 });
+
+test.serial('pty: kill from a secondary CPU\'s session ends the whole guest (EXIT_GUEST goes from the boot CPU, §9.3)', async (t) => {
+  t.timeout(600_000);
+  const { session } = await demoSession(t);
+  // count_up runs after smp_demo: every secondary has started and is parked.
+  await session.insertBreakpoint(session.symbols.resolve('count_up'));
+  const exited = session.start();
+  t.like(await session.waitForStop(), { cpu: 0, reason: 'breakpoint' });
+  t.true(session.cpus().filter((c) => c.run.state === 'stopped').length > 1, 'secondaries are up (held)');
+  await session.selectCpu(3);
+  t.is(session.currentCpu, 3);
+  await session.kill();
+  let timer: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([exited, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the guest did not end within 60 s of kill')), 60_000)))]);
+  clearTimeout(timer);
+  t.is(session.state, 'exited');
+  t.regex(exit.why, /stopped on cpu0/, 'the boot CPU ended it');
+});

@@ -30,6 +30,7 @@ extern volatile int hvcall_puts_enabled;
 
 void demo_step_failed(const char *what);
 void run_debug_demo(void);          /* debug-demo.c */
+void count_up(u32 times);           /* debug-demo.c */
 double newton_sqrt(double x);       /* float-demo.c: the one FP computation */
 void run_float_demo(void);
 void dcp_demo(void);                /* dcp-demo.c */

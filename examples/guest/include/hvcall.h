@@ -16,6 +16,8 @@
 #define HVCALL_POWER_OFF    0
 /* x1 = guest-physical address of the text, x2 = its length in bytes. Returns x0 = 0. */
 #define HVCALL_PUTS         1
+/* x1 = milliseconds of wall time to wait (the host may end it early, e.g. to stop the guest). Returns x0 = 0. */
+#define HVCALL_SLEEP        2
 
 #ifndef __ASSEMBLER__
 static inline unsigned long hvcall(unsigned long id, unsigned long a1, unsigned long a2)
@@ -30,6 +32,7 @@ static inline unsigned long hvcall(unsigned long id, unsigned long a1, unsigned 
 /* hvcall.c */
 void guest_exit(int status) __attribute__((noreturn));
 void hv_puts(const char *s);
+void hv_sleep_ms(unsigned long ms);
 #endif
 
 #endif

@@ -19,7 +19,7 @@ struct boot_args {
     u32 pad1;
     u64 devtree;       /* virtual address of the ADT */
     u32 devtree_size;
-    /* cmdline and the rest follow */
+    char cmdline[];    /* at 0x6C, NUL-padded (the length depends on the revision) */
 };
 
 struct cpu_desc {

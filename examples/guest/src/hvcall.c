@@ -21,3 +21,12 @@ void hv_puts(const char *s)
     else
         uart_puts(s);
 }
+
+/*
+ * Only in demo.stay mode (main.c): a host without SLEEP stops the guest there, as at POWER_OFF.
+ * A bare CPU model takes the brk in the guest's own vectors, which return at once.
+ */
+void hv_sleep_ms(unsigned long ms)
+{
+    hvcall(HVCALL_SLEEP, ms, 0);
+}

@@ -5,6 +5,7 @@
  */
 #include "aic.h"
 #include "demo.h"
+#include "gpio.h"
 #include "hvcall.h"
 #include "kprintf.h"
 #include "platform.h"
@@ -24,6 +25,42 @@ static void print_summary(void)
             "%u GPIO IRQ(s), %u output toggle(s), %u DCP swap(s), fib %u, tree %u, %u detour(s), %u failure(s)\n",
             s->cpus_started, s->ipis_sent, s->fast_ipis_sent, s->sw_irqs, s->gpio_irqs, s->gpio_toggles, s->dcp_swaps, s->fib_result,
             s->tree_sum, s->detours, s->failures);
+}
+
+/* Whether `word` is one of the space-separated words of the boot_args command line. */
+static bool cmdline_has(const struct boot_args *ba, const char *word)
+{
+    if (!ba)
+        return false;
+    size_t n = strlen(word);
+    const char *c = ba->cmdline;
+    for (size_t i = 0; i < 256 && c[i];) {
+        while (i < 256 && c[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < 256 && c[i] && c[i] != ' ')
+            i++;
+        if (i - start == n && strncmp(c + start, word, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * demo.stay (hvdbg start puts it on the command line): instead of powering off, a heartbeat a
+ * second of wall time (HVCALL_SLEEP) that calls count_up and toggles a GPIO output, so a debugger
+ * or a tracer can join at any time. The host ends it (Ctrl-C, quit, gdb kill).
+ */
+static void __attribute__((noreturn)) stay(void)
+{
+    kprintf("demo: demo.stay: running on, a heartbeat a second (count_up, a GPIO toggle) until the host stops me\n");
+    for (u32 n = 1;; n++) {
+        count_up(1);
+        gpio_set_output(GPIO_DEMO_OUTPUT_PIN_A, n & 1);
+        if (n % 10 == 0)
+            kprintf("demo: heartbeat %u, demo_counter = %lu\n", n, demo_counter);
+        hv_sleep_ms(1000);
+    }
 }
 
 int main(const struct boot_args *ba)
@@ -52,5 +89,7 @@ int main(const struct boot_args *ba)
 
     print_summary();
     hv_puts("demo: done\n");
+    if (cmdline_has(ba, "demo.stay"))
+        stay();
     return (int)demo_stats.failures;
 }
