@@ -51,10 +51,11 @@ export class GdbServer {
   }
 
   /** The command a user types to attach, with the guest ELF for symbols when there is one. */
-  gdbCommand(elfPath?: string): string {
+  gdbCommand(elfPath?: string, sourceDirs: readonly string[] = []): string {
     const where = this.listener === undefined ? 'HOST:PORT' : formatHostPort(this.listener.address.host, this.listener.address.port);
     const elf = elfPath === undefined ? '' : ` ${elfPath}`;
-    return `gdb-multiarch -q -ex 'target remote ${where}'${elf}`;
+    const dirs = sourceDirs.map((d) => ` -ex 'directory ${d}'`).join('');
+    return `gdb-multiarch -q${dirs} -ex 'target remote ${where}'${elf}`;
   }
 
   onConnected(listener: (description: string) => void): Disposable {

@@ -27,6 +27,7 @@ import { DebugSession } from '../session/index.ts';
 import { formatHostPort } from '../transport/tcp.ts';
 import { GdbServer } from '../../gdbstub/server.ts';
 import { guestEntryAddress, sessionTarget, startHeld } from '../../gdbstub/session-target.ts';
+import { sourceDirectories } from '../../gdbstub/source-dirs.ts';
 import { createInterface } from 'node:readline';
 import { PluginHost } from '../plugin/host.ts';
 import { runPluginCommand } from '../plugin/commands.ts';
@@ -208,7 +209,7 @@ async function serveGdb(server: GdbServer, o: RunOptions): Promise<void> {
   const where = await server.listen(o.gdb!.host, o.gdb!.port);
   server.onConnected((peer) => process.stderr.write(`run: gdb connected (${peer})\n`));
   server.onDisconnected((peer) => process.stderr.write(`run: gdb disconnected (${peer})\n`));
-  process.stderr.write(`run: gdb stub listening on ${formatHostPort(where.host, where.port)}; attach with:\n  ${server.gdbCommand(o.guest)}\n`);
+  process.stderr.write(`run: gdb stub listening on ${formatHostPort(where.host, where.port)}; attach with:\n  ${server.gdbCommand(o.guest, sourceDirectories(o.guest))}\n`);
 }
 
 /** Starts the guest; with --wait held at its entry (startHeld). Resolves with the guest's exit to come. */

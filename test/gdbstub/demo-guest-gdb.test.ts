@@ -8,6 +8,7 @@
 // Then the same wiring as a user meets it: `hvdbg run --target sim … --gdb 0 --gdb-wait`, gdb
 // attached with the command line it printed.
 import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import test from 'ava';
 import { hvdbg, REPO_ROOT, transcript } from '../cli/helpers.ts';
 import { testWithTool, which } from '../helpers/external-tool.ts';
@@ -164,13 +165,15 @@ gdbTest('hvdbg run --target sim --gdb 0 --gdb-wait: gdb attaches with the printe
   });
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const command = await attachLine;
-  const m = /^gdb-multiarch -q -ex 'target remote 127\.0\.0\.1:(\d+)' (\S+)$/.exec(command);
+  const m = /^gdb-multiarch -q -ex 'directory (\S+)' -ex 'target remote 127\.0\.0\.1:(\d+)' (\S+)$/.exec(command);
   t.truthy(m, command);
-  t.is(m![2], guest, 'the command names the guest ELF for symbols');
-  const run = await runGdb(Number(m![1]), ['p/x $pc', 'break fib', 'continue', 'p $x0', 'monitor tracers', 'monitor verbosity gpio 1', 'monitor tracers', 'delete', 'detach'], m![2]);
+  t.is(m![3], guest, 'the command names the guest ELF for symbols');
+  // The guest's DWARF names /hvdbg/examples/guest (a reproducible build): the sources are here.
+  t.is(m![1], join(REPO_ROOT, 'examples/guest'), 'and where its sources are');
+  const run = await runGdb(Number(m![2]), [`directory ${m![1]}`, 'p/x $pc', 'break fib', 'continue', 'p $x0', 'monitor tracers', 'monitor verbosity gpio 1', 'monitor tracers', 'delete', 'detach'], m![3]);
   t.log(run.stdout);
   t.regex(run.stdout, /^\$1 = 0x810000000$/m, 'held at the entry');
-  t.regex(run.stdout, /Thread 1 "cpu0" hit Breakpoint 1, fib \(n=(?:n@entry=)?12\) at src\/debug-demo\.c:\d+/);
+  t.regex(run.stdout, /Thread 1 "cpu0" hit Breakpoint 1, fib \(n=(?:n@entry=)?12\) at src\/debug-demo\.c:(\d+)\n\1\t\S/, 'the stop shows its source line');
   t.regex(run.stdout, /^\$2 = 12$/m);
   t.regex(`${run.stdout}${run.stderr}`, /^gpio \(verbosity 0\)$/m, 'monitor tracers lists the loaded tracer');
   t.regex(`${run.stdout}${run.stderr}`, /^gpio \(verbosity 1\)$/m, 'monitor verbosity changed it (issue 8: tracer commands from gdb)');

@@ -5,6 +5,9 @@ import * as net from 'node:net';
 import { connectTcp } from '../../core/transport/tcp.ts';
 import { GdbStubError } from '../../gdbstub/errors.ts';
 import { GdbServer } from '../../gdbstub/server.ts';
+import { sourceDirectories } from '../../gdbstub/source-dirs.ts';
+import { spinElfFile } from '../helpers/tiny-elf.ts';
+import { REPO_ROOT } from '../cli/helpers.ts';
 import { FixtureTarget, MEM_BASE } from './fixture-target.ts';
 import { frame, RawClient } from './rsp-client.ts';
 
@@ -14,7 +17,16 @@ test('listens on 127.0.0.1 by default and prints the gdb command line to attach'
   t.is(host, '127.0.0.1');
   t.true(port > 0);
   t.is(server.gdbCommand('examples/demo/build/demo.elf'), `gdb-multiarch -q -ex 'target remote 127.0.0.1:${port}' examples/demo/build/demo.elf`);
+  t.is(server.gdbCommand('g.elf', ['/src/a', '/src/b']), `gdb-multiarch -q -ex 'directory /src/a' -ex 'directory /src/b' -ex 'target remote 127.0.0.1:${port}' g.elf`);
   await server.close();
+});
+
+test('source directories: a reproducible build\'s missing compilation directory is replaced by where its sources are', (t) => {
+  // The demo guest's units are src/*.c under /hvdbg/examples/guest (-ffile-prefix-map, examples/guest/README.md).
+  t.deepEqual(sourceDirectories(`${REPO_ROOT}examples/guest/build/demo.elf`), [`${REPO_ROOT}examples/guest`]);
+  t.deepEqual(sourceDirectories(spinElfFile()), [], 'no DWARF: nothing to add');
+  t.deepEqual(sourceDirectories(`${REPO_ROOT}package.json`), [], 'not an ELF: nothing to add');
+  t.deepEqual(sourceDirectories('/no/such/file.elf'), []);
 });
 
 test('a port in use is a GDB_LISTEN_FAILED error with a hint', async (t) => {
