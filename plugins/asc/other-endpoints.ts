@@ -7,9 +7,13 @@ import { genericLine, type EndpointDecoder } from './endpoint.ts';
 import { KDebug_Buf1, KDebug_Buf2, KDebug_GetBuf, KDebugMessage, OSLog_Init, OSLogMessage, WideBufferRequest, WideMessage } from './regs.ts';
 import { decodeReg, type RegValue } from '../../core/plugin/regmap.ts';
 
-export interface CrashlogState extends Record<string, unknown> {
+export interface BufferState extends Record<string, unknown> {
   dva: bigint | undefined;
   size: number;
+}
+const bufferState = (): BufferState => ({ dva: undefined, size: 0 });
+
+export interface CrashlogState extends BufferState {
   /** The first TYPE 1 is the buffer request; any later one is a crash (§5.6). */
   bufferSeen: boolean;
   crashes: number;
@@ -18,6 +22,20 @@ export interface CrashlogState extends Record<string, unknown> {
 /** Dumps larger than this are read only up to it (a corrupt SIZE must not cost a huge read). */
 const MAX_DUMP = 0x100000;
 const dvaOf = (v: RegValue): bigint => v.raw & 0xfffffffffffn;
+
+/** tx TYPE 1: the AP's answer to a buffer request names the buffer it gave (§5.6, §5.7). */
+function getBufAck<S extends BufferState>(): EndpointDecoder<S>['messages'][number] {
+  return {
+    dir: 'tx',
+    type: 1,
+    name: 'GetBuf_Ack',
+    cls: WideBufferRequest,
+    handle(v, e) {
+      e.state.dva = dvaOf(v);
+      e.state.size = v.fields.SIZE!;
+    },
+  };
+}
 
 export const crashlog: EndpointDecoder<CrashlogState> = {
   name: 'crashlog',
@@ -48,26 +66,11 @@ export const crashlog: EndpointDecoder<CrashlogState> = {
         return true;
       },
     },
-    {
-      dir: 'tx',
-      type: 1,
-      name: 'GetBuf_Ack',
-      cls: WideBufferRequest,
-      handle(v, e) {
-        e.state.dva = dvaOf(v);
-        e.state.size = v.fields.SIZE!;
-      },
-    },
+    getBufAck(),
     // §5.6: the raw msg0 0x40 (soft) or 0x22 (hard) asks the IOP to crash.
     { dir: 'tx', type: 0, name: 'TriggerCrash' },
   ],
 };
-
-export interface BufferState extends Record<string, unknown> {
-  dva: bigint | undefined;
-  size: number;
-}
-const bufferState = (): BufferState => ({ dva: undefined, size: 0 });
 
 export const ioreporting: EndpointDecoder<BufferState> = {
   name: 'ioreporting',
@@ -84,16 +87,7 @@ export const ioreporting: EndpointDecoder<BufferState> = {
         if (dvaOf(v) !== 0n) e.state.dva = dvaOf(v);
       },
     },
-    {
-      dir: 'tx',
-      type: 1,
-      name: 'GetBuf_Ack',
-      cls: WideBufferRequest,
-      handle(v, e) {
-        e.state.dva = dvaOf(v);
-        e.state.size = v.fields.SIZE!;
-      },
-    },
+    getBufAck(),
     { type: 0xc, name: 'Start' },
     { dir: 'rx', type: 8, name: 'Report' },
     { dir: 'tx', type: 8, name: 'Report_Ack' },

@@ -3,6 +3,8 @@
 // reaches the machine only through these two byte streams.
 import type { ExecutionContext } from 'ava';
 import { Hypervisor, type HypervisorOptions } from '../../core/hv/index.ts';
+import { HvTraceBackend } from '../../core/hv/trace-backend.ts';
+import type { TraceOutputEvent } from '../../core/plugin/backend.ts';
 import { createPty } from '../../core/transport/pty.ts';
 import { VirtualM1 } from '../../sim/virtual-m1.ts';
 
@@ -45,4 +47,15 @@ export function consoleRecorder(hv: Hypervisor): { text: () => string; vuart: ()
     if (source === 'vuart') vuart.push(s);
   });
   return { text: () => all.join(''), vuart: () => vuart.join('') };
+}
+
+/** A hypervisor on a fresh virtual M1 with an HvTraceBackend collecting every output event; errors of both collected. */
+export async function tracedHypervisor(t: ExecutionContext): Promise<{ hv: Hypervisor; backend: HvTraceBackend; events: TraceOutputEvent[]; errors: string[] }> {
+  const hv = await (await hvRig(t)).hypervisor();
+  const errors: string[] = [];
+  hv.onError((e) => errors.push(e.message));
+  const events: TraceOutputEvent[] = [];
+  const backend = new HvTraceBackend(hv, (ev) => events.push(ev));
+  backend.onError((e) => errors.push(e.message));
+  return { hv, backend, events, errors };
 }

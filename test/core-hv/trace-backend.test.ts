@@ -6,19 +6,14 @@
 import test from 'ava';
 import { disassembleWord } from '../../core/arch/a64/disassembler.ts';
 import { adtRegPhys, findNode } from '../../core/formats/adt/index.ts';
-import type { MmioEvent as PluginMmioEvent, TraceOutputEvent } from '../../core/plugin/backend.ts';
+import type { MmioEvent as PluginMmioEvent } from '../../core/plugin/backend.ts';
 import { PluginHost } from '../../core/plugin/host.ts';
 import { HvTraceBackend } from '../../core/hv/trace-backend.ts';
-import { consoleRecorder, DEMO_GUEST, hvRig } from './helpers.ts';
+import { consoleRecorder, DEMO_GUEST, hvRig, tracedHypervisor } from './helpers.ts';
 
 test.serial('GPIO and AIC tracers on the demo guest: pin 11/12 toggles, IRQ 190 and 848, IPIs; one seq across every event', async (t) => {
   t.timeout(240_000);
-  const hv = await (await hvRig(t)).hypervisor();
-  const errors: string[] = [];
-  hv.onError((e) => errors.push(e.message));
-  const events: TraceOutputEvent[] = [];
-  const backend = new HvTraceBackend(hv, (ev) => events.push(ev));
-  backend.onError((e) => errors.push(e.message));
+  const { hv, backend, events, errors } = await tracedHypervisor(t);
   const host = new PluginHost(backend);
   await host.load('gpio');
   await host.load('aic');

@@ -3,6 +3,8 @@
 // 32-byte-name properties padded to 4 bytes, then the children) — just what the demo guest reads:
 // /arm-io (#address-cells, #size-cells, ranges) with uart0, aic, gpio, pmgr, and /cpus.
 
+import { cat } from '../helpers/bytes.ts';
+
 export interface AdtNode {
   readonly props: ReadonlyArray<readonly [string, Uint8Array]>;
   readonly children?: readonly AdtNode[];
@@ -33,13 +35,7 @@ export function encodeAdt(node: AdtNode): Uint8Array {
     parts.push(head, value, new Uint8Array((4 - (value.length % 4)) % 4));
   }
   for (const child of node.children ?? []) parts.push(encodeAdt(child));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return cat(...parts);
 }
 
 /** `/arm-io` child with reg[0] given as a bus address (physical − 0x200000000, §9.3). */

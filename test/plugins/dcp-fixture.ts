@@ -109,15 +109,7 @@ export const u32 = (v: number): Uint8Array => {
   return b;
 };
 export const bool4 = (v: boolean): Uint8Array => Uint8Array.of(v ? 1 : 0, 0, 0, 0);
-export const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+export { cat } from '../helpers/bytes.ts';
 export const u64 = (v: bigint): Uint8Array => {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, v, true);

@@ -8,10 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import type { TraceOutputEvent } from '../../core/plugin/backend.ts';
 import { PluginHost } from '../../core/plugin/host.ts';
-import { HvTraceBackend } from '../../core/hv/trace-backend.ts';
-import { consoleRecorder, DEMO_GUEST, hvRig } from '../core-hv/helpers.ts';
+import { consoleRecorder, DEMO_GUEST, tracedHypervisor } from '../core-hv/helpers.ts';
 
 const hex16 = (v: bigint): string => v.toString(16).padStart(16, '0');
 /** §5.2: management messages, TYPE in [59:52]. */
@@ -19,13 +17,8 @@ const mgmt = (type: number, low: bigint): bigint => (BigInt(type) << 52n) | low;
 
 test.serial('demo guest under core/hv: RTKit handshake, syslog lines and the DCP boot sequence in the seed format, swaps', async (t) => {
   t.timeout(240_000);
-  const hv = await (await hvRig(t)).hypervisor();
+  const { hv, backend, events, errors } = await tracedHypervisor(t);
   const con = consoleRecorder(hv);
-  const errors: string[] = [];
-  hv.onError((e) => errors.push(e.message));
-  const events: TraceOutputEvent[] = [];
-  const backend = new HvTraceBackend(hv, (ev) => events.push(ev));
-  backend.onError((e) => errors.push(e.message));
   const traceFile = join(mkdtempSync(join(tmpdir(), 'hvdbg-live-dcp-')), 'dcp-trace.txt');
   const host = new PluginHost(backend, { config: { dcp: { traceFile } } });
   await host.load('asc');

@@ -18,8 +18,7 @@ import test from 'ava';
 import { adtRegPhys, findNode } from '../../core/formats/adt/index.ts';
 import type { TraceOutputEvent } from '../../core/plugin/backend.ts';
 import { PluginHost, type LifecycleEvent } from '../../core/plugin/host.ts';
-import { HvTraceBackend } from '../../core/hv/trace-backend.ts';
-import { hvRig } from '../core-hv/helpers.ts';
+import { tracedHypervisor } from '../core-hv/helpers.ts';
 import { spinElf } from '../helpers/tiny-elf.ts';
 
 const DELAY = 200;
@@ -66,12 +65,7 @@ export default {
 
 test.serial('a user plugin edited while the guest runs: new output from the next event, counter kept, nothing lost; a syntax error and a throwing handler leave the guest running', async (t) => {
   t.timeout(240_000);
-  const hv = await (await hvRig(t)).hypervisor();
-  const errors: string[] = [];
-  hv.onError((e) => errors.push(e.message));
-  const events: TraceOutputEvent[] = [];
-  const backend = new HvTraceBackend(hv, (ev) => events.push(ev));
-  backend.onError((e) => errors.push(e.message));
+  const { hv, backend, events, errors } = await tracedHypervisor(t);
   const dir = mkdtempSync(join(tmpdir(), 'hvdbg-live-reload-'));
   const file = join(dir, 'counter.ts');
   writeFileSync(file, counterPlugin('v1'));
